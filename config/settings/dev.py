@@ -1,0 +1,9 @@
+"""Local development: the embedded default (SQLite + in-memory channel layer), DEBUG on."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

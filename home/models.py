@@ -1,0 +1,87 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The programme's front page: what KunTeko's networks are, with live key figures."""
+
+    intro = RichTextField(_("johdanto"), features=["bold", "italic", "link"], blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("sisältö"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["networks.NetworkIndexPage", "home.StandardPage"]
+    max_count = 1
+    template = "pages/home_page.html"
+
+    class Meta:
+        verbose_name = _("etusivu")
+
+    def get_context(self, request, *args, **kwargs):
+        from networks.figures import programme_figures
+        from networks.models import NetworkIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = programme_figures()
+        context["network_index"] = NetworkIndexPage.objects.live().descendant_of(self).first()
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: about the programme, the accessibility statement, the privacy notice."""
+
+    intro = models.TextField(_("johdanto"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("sisältö"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    template = "pages/standard_page.html"
+
+    class Meta:
+        verbose_name = _("sisältösivu")
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Palvelu"), max_length=40)
+    url = blocks.URLBlock(label=_("Osoite"))
+
+    class Meta:
+        icon = "link"
+        template = "components/blocks/social_link_block.html"
+        preview_value = {"label": "LinkedIn", "url": "https://www.linkedin.com/"}
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """The footer and contact details, edited in the admin under Settings."""
+
+    footer_text = models.TextField(_("alatunnisteen teksti"), blank=True)
+    contact_email = models.EmailField(_("yhteystietojen sähköposti"), blank=True)
+    contact_phone = models.CharField(_("puhelin"), max_length=40, blank=True)
+    address = models.TextField(_("osoite"), blank=True)
+    social_links = StreamField([("link", SocialLinkBlock())], verbose_name=_("some-linkit"), blank=True)
+
+    panels = [
+        FieldPanel("footer_text"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")], heading=_("Yhteystiedot")
+        ),
+        FieldPanel("social_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("sivuston asetukset")
+

@@ -1,0 +1,17 @@
+from django.template.response import TemplateResponse
+from wagtail.models import Page
+
+from .pagination import paginate
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    """Search across the public pages of the site."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if query:
+        pages = Page.objects.live().public().specific().search(query)
+        results = paginate(request, pages, RESULTS_PER_PAGE)
+    return TemplateResponse(request, "pages/search.html", {"query": query, "results": results})

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from .models import NetworkPage, Organisation, Theme
+
+
+class NetworkFilterForm(forms.Form):
+    """The network index's filters. A value that is not one of the choices is ignored, never an error page."""
+
+    kind = forms.ChoiceField(
+        label=_("Verkoston laji"), required=False, choices=[("", _("Kaikki"))] + NetworkPage.Kind.choices
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Teema"), required=False, queryset=Theme.objects.all(), to_field_name="slug", empty_label=_("Kaikki")
+    )
+    status = forms.ChoiceField(
+        label=_("Tila"), required=False, choices=[("", _("Kaikki"))] + NetworkPage.Status.choices
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Yhteistyökumppani"),
+        required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.PARTNER),
+        empty_label=_("Kaikki"),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.is_valid()  # fills cleaned_data with the valid fields only
+
+    @property
+    def active_filters(self):
+        """The valid, non-empty filters: {field name: cleaned value}."""
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def filter(self, networks):
+        lookups = {"kind": "kind", "theme": "theme", "status": "status", "partner": "partner"}
+        return networks.filter(**{lookups[name]: value for name, value in self.active_filters.items()})
+
+    def querystring(self):
+        """The active filters as a query string, for pagination links."""
+        values = {}
+        for name, value in self.active_filters.items():
+            field = self.fields[name]
+            values[name] = field.prepare_value(value) if not isinstance(field, forms.ModelChoiceField) else (
+                getattr(value, field.to_field_name or "pk")
+            )
+        return urlencode(values)
