@@ -64,5 +64,7 @@ def env_database(name="DATABASE_URL", default=None, required=False):
             f"{name} is malformed or names an unknown database: expected e.g. postgres://user:pass@host/db."
         ) from None
     if not config.get("ENGINE") or (config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME")):
-        raise ImproperlyConfigured(f"{name} is malformed: it names no database (expected e.g. postgres://user:pass@host/db).")
+        raise ImproperlyConfigured(
+            f"{name} is malformed: it names no database (expected e.g. postgres://user:pass@host/db)."
+        )
     return config

@@ -8,9 +8,7 @@ from wagtail.images.blocks import ImageChooserBlock
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Otsikko"), max_length=200)
-    level = blocks.ChoiceBlock(
-        label=_("Taso"), choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2"
-    )
+    level = blocks.ChoiceBlock(label=_("Taso"), choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2")
 
     class Meta:
         icon = "title"

@@ -26,6 +26,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("etusivu")
+        verbose_name_plural = _("etusivut")
 
     def get_context(self, request, *args, **kwargs):
         from networks.figures import programme_figures
@@ -52,6 +53,7 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("sisältösivu")
+        verbose_name_plural = _("sisältösivut")
 
 
 class SocialLinkBlock(blocks.StructBlock):
@@ -84,4 +86,3 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("sivuston asetukset")
-

@@ -42,7 +42,9 @@ class NetworkFilterForm(forms.Form):
         values = {}
         for name, value in self.active_filters.items():
             field = self.fields[name]
-            values[name] = field.prepare_value(value) if not isinstance(field, forms.ModelChoiceField) else (
-                getattr(value, field.to_field_name or "pk")
+            values[name] = (
+                field.prepare_value(value)
+                if not isinstance(field, forms.ModelChoiceField)
+                else (getattr(value, field.to_field_name or "pk"))
             )
         return urlencode(values)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -82,6 +83,7 @@ class NetworkIndexPage(Page):
 
     class Meta:
         verbose_name = _("verkostojen hakemisto")
+        verbose_name_plural = _("verkostojen hakemistot")
 
     def networks(self):
         return (
@@ -133,7 +135,12 @@ class NetworkPage(Page):
         limit_choices_to={"kind": Organisation.Kind.PARTNER},
         help_text=_("Organisaatio, jonka kanssa verkosto toteutetaan (esim. Keva)."),
     )
-    summary = models.TextField(_("tiivistelmä"), max_length=400, help_text=_("Näkyy verkostojen listauksessa."))
+    summary = models.TextField(
+        _("tiivistelmä"),
+        max_length=400,
+        validators=[MaxLengthValidator(400)],
+        help_text=_("Näkyy verkostojen listauksessa."),
+    )
     goals = RichTextField(_("tavoitteet"), features=["bold", "italic", "link", "ul", "ol"], blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("kuvaus"), blank=True)
     organisations = ParentalManyToManyField(

@@ -18,9 +18,7 @@ class WorkshopPage(Page):
     end = models.DateTimeField(_("päättyy"))
     place = models.CharField(_("paikka"), max_length=255, blank=True, help_text=_("Osoite tai tilan nimi."))
     online_url = models.URLField(_("etäyhteyden osoite"), blank=True)
-    summary = RichTextField(
-        _("julkinen tiivistelmä"), features=["bold", "italic", "link", "ul", "ol"], blank=True
-    )
+    summary = RichTextField(_("julkinen tiivistelmä"), features=["bold", "italic", "link", "ul", "ol"], blank=True)
     agenda = StreamField(AgendaBlock(), verbose_name=_("ohjelma"), blank=True)
 
     content_panels = [

@@ -9,7 +9,7 @@ from config.env import env_bool, env_database, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # The default key only ever works with DEBUG on: production.py refuses it.
-DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -136,7 +136,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static files and media.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -172,14 +172,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Verkostamo <noreply@verkostamo.fi>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security headers. The content security policy allows only our own origin.
+# Security headers. The content security policy allows only our own origin (and video players in frames).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "connect-src 'self' ws: wss:; frame-src https://www.youtube-nocookie.com https://www.youtube.com "
+    "https://player.vimeo.com; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 LOGGING = {

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_database, env_str
 
 from .base import *  # noqa: F403
-from .base import DEFAULT_SECRET_KEY, DEBUG, SECRET_KEY
+from .base import DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production: unset DEBUG or set DEBUG=false.")

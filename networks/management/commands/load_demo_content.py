@@ -1,0 +1,51 @@
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from networks.demo import DemoContentError, default_content_dir, load_demo_content
+
+# Per-page INFO lines ("Page created", "Published", one per background task) that would bury the summary.
+CHATTY_LOGGERS = ("wagtail", "django_tasks")
+
+
+@contextmanager
+def quiet_loggers(names, level=logging.WARNING):
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(level, logger.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        for logger, old_level in zip(loggers, saved, strict=True):
+            logger.setLevel(old_level)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Verkostamo's demo content (home page, standard pages, site settings, themes, organisations, "
+        "networks and their workshops) from JSON files. Idempotent: a second run changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--content-dir",
+            type=Path,
+            default=None,
+            help=f"Folder with site.json, themes.json, organisations.json and networks.json "
+            f"(default: {default_content_dir()}).",
+        )
+
+    def handle(self, *args, content_dir=None, verbosity=1, **options):
+        try:
+            if verbosity >= 2:
+                report = load_demo_content(content_dir or default_content_dir())
+            else:
+                with quiet_loggers(CHATTY_LOGGERS):
+                    report = load_demo_content(content_dir or default_content_dir())
+        except DemoContentError as error:
+            raise CommandError(str(error)) from error
+        if verbosity >= 1:
+            self.stdout.write(report.summary())

@@ -1,0 +1,63 @@
+"""Small builders for a focused page tree: tests make only what they need (no demo content)."""
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from home.models import HomePage, StandardPage
+from networks.models import NetworkIndexPage, NetworkPage, Organisation, Theme
+from workshops.models import WorkshopPage
+
+_counter = itertools.count(1)
+
+
+def build_site():
+    """A home page as the default site's root, with a network index under it."""
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Verkostamo", slug="verkostamo-home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    index = home.add_child(instance=NetworkIndexPage(title="Verkostot", slug="verkostot"))
+    return home, index
+
+
+def make_standard_page(parent, title="Tietoa ohjelmasta", **fields):
+    return parent.add_child(instance=StandardPage(title=title, slug=f"sivu-{next(_counter)}", **fields))
+
+
+def make_theme(name=None):
+    n = next(_counter)
+    return Theme.objects.create(name=name or f"Teema {n}", slug=f"teema-{n}")
+
+
+def make_organisation(name=None, kind=Organisation.Kind.MUNICIPALITY, **fields):
+    return Organisation.objects.create(name=name or f"Organisaatio {next(_counter)}", kind=kind, **fields)
+
+
+def make_network(index, title=None, organisations=(), **fields):
+    n = next(_counter)
+    fields.setdefault("summary", "Verkosto kehittää kuntatyötä yhdessä.")
+    network = index.add_child(instance=NetworkPage(title=title or f"Verkosto {n}", slug=f"verkosto-{n}", **fields))
+    if organisations:
+        network.organisations.set(organisations)
+        network.save()
+    return network
+
+
+def make_workshop(network, days_from_now=7, number=None, **fields):
+    start = timezone.now() + timedelta(days=days_from_now)
+    fields.setdefault("place", "Kuntatalo, Toinen linja 14, Helsinki")
+    n = next(_counter)
+    return network.add_child(
+        instance=WorkshopPage(
+            title=f"Työpaja {n}",
+            slug=f"tyopaja-{n}",
+            number=number or n,
+            start=start,
+            end=start + timedelta(hours=4),
+            **fields,
+        )
+    )

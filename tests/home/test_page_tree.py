@@ -1,0 +1,36 @@
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.models import HomePage, StandardPage
+from networks.models import NetworkIndexPage, NetworkPage
+from workshops.models import WorkshopPage
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    """Where each page type may stand: the tree editors can build is the tree the site expects."""
+
+    def test_home_page_only_under_the_root(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_home_page_children(self):
+        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, StandardPage})
+
+    def test_standard_pages_nest_under_home_and_each_other(self):
+        self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+
+    def test_network_index_only_under_home_and_holds_networks(self):
+        self.assertAllowedParentPageTypes(NetworkIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(NetworkIndexPage, {NetworkPage})
+
+    def test_networks_hold_workshops_only(self):
+        self.assertAllowedParentPageTypes(NetworkPage, {NetworkIndexPage})
+        self.assertAllowedSubpageTypes(NetworkPage, {WorkshopPage})
+
+    def test_workshops_are_leaves(self):
+        self.assertAllowedParentPageTypes(WorkshopPage, {NetworkPage})
+        self.assertAllowedSubpageTypes(WorkshopPage, set())
+
+    def test_one_home_page_and_one_network_index(self):
+        self.assertEqual(HomePage.max_count, 1)
+        self.assertEqual(NetworkIndexPage.max_count, 1)

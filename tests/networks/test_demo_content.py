@@ -1,0 +1,97 @@
+import json
+import shutil
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, PageLogEntry, Revision, Site
+
+from home.models import HomePage, SiteSettings, StandardPage
+from networks.demo import DemoContentError, default_content_dir, load_demo_content
+from networks.models import NetworkPage, Organisation, Theme
+from workshops.models import WorkshopPage
+
+DOMAIN_NETWORKS = [
+    "Henkilöstölähtöinen tuloksellisuus",
+    "TUJU",
+    "Perheystävälliset kuntatyöpaikat",
+    "Leanin avulla",
+    "Esimiestyö muutoksessa",
+    "Turvallisuus hallintaan",
+    "Ikäjohtaminen",
+    "ergonomia",
+    "Toimintakykyä työelämään",
+    "Työn rikastajat ja rakastajat",
+    "Osallistavat menetelmät",
+    "Keveät ja nopeat työskentelytavat",
+]
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Page, Revision, PageLogEntry, Organisation, Theme, Site, SiteSettings)
+    }
+
+
+@pytest.fixture
+def loaded(db):
+    load_demo_content()
+    return snapshot()
+
+
+def test_builds_the_site_from_the_content_folder(loaded):
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    assert isinstance(home, HomePage)
+    assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists(), "Wagtail's welcome page is gone"
+    titles = list(NetworkPage.objects.live().values_list("title", flat=True))
+    for name in DOMAIN_NETWORKS:
+        assert any(name in title for title in titles), name
+    assert StandardPage.objects.live().filter(slug="saavutettavuusseloste").exists()
+
+
+def test_every_network_has_a_theme_organisations_and_past_and_upcoming_workshops(loaded):
+    for network in NetworkPage.objects.live():
+        assert network.theme_id, network.title
+        assert 4 <= network.organisations.count() <= 10, network.title
+        assert WorkshopPage.objects.child_of(network).live().count() >= 2, network.title
+    statuses = set(NetworkPage.objects.values_list("status", flat=True))
+    assert NetworkPage.Status.OPEN in statuses and NetworkPage.Status.RUNNING in statuses
+
+
+def test_running_twice_changes_nothing(loaded):
+    report = load_demo_content()
+    assert not report.changed
+    assert snapshot() == loaded
+
+
+def test_the_command_is_idempotent_too(loaded, capsys):
+    call_command("load_demo_content")
+    assert snapshot() == loaded
+
+
+def test_a_changed_file_updates_only_what_changed(loaded, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    networks = json.loads((content / "networks.json").read_text(encoding="utf-8"))
+    networks[0]["summary"] = "Uusi tiivistelmä."
+    (content / "networks.json").write_text(json.dumps(networks, ensure_ascii=False), encoding="utf-8")
+
+    report = load_demo_content(content)
+
+    assert report.total("updated") == 1
+    assert NetworkPage.objects.get(slug=networks[0]["slug"]).summary == "Uusi tiivistelmä."
+    assert Revision.objects.count() == loaded["Revision"] + 1
+
+
+def test_broken_content_writes_nothing(loaded, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    networks = json.loads((content / "networks.json").read_text(encoding="utf-8"))
+    networks[0]["summary"] = "Muuttunut."
+    networks[-1]["theme"] = "ei-tallaista-teemaa"
+    (content / "networks.json").write_text(json.dumps(networks, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(DemoContentError):
+        load_demo_content(content)
+    assert snapshot() == loaded
+    assert NetworkPage.objects.get(slug=networks[0]["slug"]).summary != "Muuttunut."

@@ -1,0 +1,41 @@
+"""Queries per page do not grow with the data: measured at one size and at ten times that size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_network, make_organisation, make_workshop
+
+
+def grow(index, network, networks, organisations_per_network, workshops_per_network):
+    """Adds networks with organisations and workshops, and fills `network` to the same size."""
+    for _ in range(networks):
+        other = make_network(index, organisations=[make_organisation() for _ in range(organisations_per_network)])
+        for day in range(workshops_per_network):
+            make_workshop(other, days_from_now=day * 7 - 14)
+    network.organisations.add(*[make_organisation() for _ in range(organisations_per_network)])
+    for day in range(workshops_per_network):
+        make_workshop(network, days_from_now=day * 7 - 14)
+
+
+def queries_for(client, url):
+    client.get(url)  # warm caches that are filled once per process (site root, settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "index", "network", "workshop"])
+def test_queries_stay_constant_when_data_grows_tenfold(client, site_tree, page):
+    home, index = site_tree
+    network = make_network(index)
+    grow(index, network, networks=2, organisations_per_network=2, workshops_per_network=2)
+    workshop = network.workshops().first()
+    url = {"home": home.url, "index": index.url, "network": network.url, "workshop": workshop.url}[page]
+    small = queries_for(client, url)
+
+    grow(index, network, networks=18, organisations_per_network=18, workshops_per_network=18)
+    large = queries_for(client, url)
+
+    assert large == small, f"{page}: {small} queries with little data, {large} with ten times more"
