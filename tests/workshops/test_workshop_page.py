@@ -7,6 +7,8 @@ from django.utils import timezone
 from tests.factories import make_network, make_workshop
 from workshops.models import WorkshopPage
 
+pytestmark = pytest.mark.django_db
+
 
 def test_end_must_follow_start():
     start = timezone.now()
