@@ -28,10 +28,36 @@ class EmailUserManager(UserManager):
 
 
 class User(AbstractUser):
-    """A person with an account. The e-mail address is the identifier; there are no usernames."""
+    """A person with an account. The e-mail address is the identifier; there are no usernames.
+
+    The profile lives on the user itself: one row, no extra query on any page that shows a person.
+    """
+
+    class RoleCategory(models.TextChoices):
+        EMPLOYEE = "employee", _("Työntekijä")
+        SUPERVISOR = "supervisor", _("Esihenkilö")
+        MANAGER = "manager", _("Johtaja")
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Nainen")
+        MAN = "man", _("Mies")
+        OTHER = "other", _("Muu")
+        UNDISCLOSED = "undisclosed", _("En halua kertoa")
 
     username = None
     email = models.EmailField(_("sähköpostiosoite"), unique=True)
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        verbose_name=_("organisaatio"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    job_title = models.CharField(_("tehtävänimike"), max_length=150, blank=True)
+    role_category = models.CharField(_("asema"), max_length=20, choices=RoleCategory.choices, blank=True)
+    gender = models.CharField(_("sukupuoli"), max_length=20, choices=Gender.choices, blank=True)
+    deleted = models.DateTimeField(_("poistettu"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -44,4 +70,10 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.deleted:
+            return str(_("poistettu käyttäjä"))
         return self.get_full_name() or self.email

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from networks.urls import invitation_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("haku/", home_views.search, name="search"),
+    # The member spaces sit under the network index's public address (the index's slug is "verkostot").
+    path("verkostot/", include("networks.urls")),
+    *invitation_urlpatterns,
     path("sitemap.xml", sitemap),
 ]
 

@@ -48,3 +48,27 @@ class NetworkFilterForm(forms.Form):
                 else (getattr(value, field.to_field_name or "pk"))
             )
         return urlencode(values)
+
+
+class JoinRequestForm(forms.Form):
+    """A signed-in person asks, for their organisation, to join a network that is open for applications."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisaatio"),
+        queryset=Organisation.objects.exclude(kind=Organisation.Kind.PARTNER),
+        empty_label=_("Valitse organisaatio"),
+        error_messages={"required": _("Valitse organisaatio, jota edustat.")},
+    )
+    motivation = forms.CharField(
+        label=_("Miksi haluatte mukaan?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Muutama lause riittää: mitä haluatte kehittää verkostossa?"),
+        error_messages={"required": _("Kerro lyhyesti, miksi haluatte mukaan.")},
+    )
+
+    def __init__(self, *args, network, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        if user.is_authenticated and user.organisation_id:
+            self.fields["organisation"].initial = user.organisation_id

@@ -146,6 +146,17 @@ class NetworkPage(Page):
     organisations = ParentalManyToManyField(
         Organisation, verbose_name=_("osallistuvat organisaatiot"), related_name="networks", blank=True
     )
+    # Made when the network is created (networks.groups.ensure_network_groups): the Wagtail groups
+    # that memberships are synchronised into, and the document collection only they can read.
+    members_group = models.ForeignKey(
+        "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    facilitators_group = models.ForeignKey(
+        "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -176,6 +187,13 @@ class NetworkPage(Page):
         verbose_name = _("verkosto")
         verbose_name_plural = _("verkostot")
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.members_group_id is None and self.pk:
+            from .groups import ensure_network_groups
+
+            ensure_network_groups(self)
+
     def workshops(self):
         from workshops.models import WorkshopPage
 
@@ -189,6 +207,13 @@ class NetworkPage(Page):
         context["past_workshops"] = [w for w in reversed(workshops) if w.end < now]
         context["facilitator_list"] = self.facilitators.select_related("organisation")
         context["organisation_list"] = self.organisations.order_by("name")
+        from .access import network_access
+
+        context["access"] = network_access(request.user, self)
+        if context["access"].can_apply:
+            from .forms import JoinRequestForm
+
+            context["join_form"] = JoinRequestForm(network=self, user=request.user)
         return context
 
 
@@ -212,8 +237,17 @@ class NetworkFacilitator(Orderable):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left__isnull=True)
+
+
 class Membership(models.Model):
-    """A person's membership in a network, with their role and the organisation they represent."""
+    """A person's membership in a network, with their role and the organisation they represent.
+
+    Saving or deleting one updates the person's Wagtail groups for the network (networks.signals);
+    write through networks.actions so that the change and its consequences happen together.
+    """
 
     class Role(models.TextChoices):
         MEMBER = "member", _("Jäsen")
@@ -238,6 +272,8 @@ class Membership(models.Model):
     joined = models.DateField(_("liittynyt"), default=timezone.localdate)
     left = models.DateField(_("eronnut"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("jäsenyys")
         verbose_name_plural = _("jäsenyydet")
@@ -249,3 +285,84 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.network} ({self.get_role_display()})"
+
+    @property
+    def is_active(self):
+        return self.left is None
+
+    @property
+    def is_facilitator(self):
+        return self.role == self.Role.FACILITATOR
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail into a network. The link works once and expires; only a hash of its token
+    is stored, so the database alone cannot be used to accept invitations."""
+
+    VALID_DAYS = 14
+
+    network = models.ForeignKey(NetworkPage, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("sähköpostiosoite"))
+    role = models.CharField(_("rooli"), max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisaatio"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("kutsuja")
+    )
+    created = models.DateTimeField(_("luotu"), auto_now_add=True)
+    expires = models.DateTimeField(_("vanhenee"))
+    accepted = models.DateTimeField(_("hyväksytty"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked = models.DateTimeField(_("peruttu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kutsu")
+        verbose_name_plural = _("kutsut")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.email} → {self.network}"
+
+    @property
+    def is_open(self):
+        return self.accepted is None and self.revoked is None and self.expires > timezone.now()
+
+
+class JoinRequest(models.Model):
+    """An organisation's request, made by a signed-in person, to join a network open for applications."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Odottaa")
+        ACCEPTED = "accepted", _("Hyväksytty")
+        DECLINED = "declined", _("Hylätty")
+
+    network = models.ForeignKey(NetworkPage, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisaatio"), on_delete=models.PROTECT, related_name="join_requests"
+    )
+    motivation = models.TextField(_("perustelu"), max_length=2000)
+    status = models.CharField(_("tila"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created = models.DateTimeField(_("jätetty"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided = models.DateTimeField(_("käsitelty"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("liittymispyyntö")
+        verbose_name_plural = _("liittymispyynnöt")
+        ordering = ["created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "user"], condition=Q(status="pending"), name="one_pending_request_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.network} ({self.get_status_display()})"
+

@@ -24,3 +24,39 @@ def require_env(name, what):
     if not value:
         unavailable(f"{what} is not available: set {name} (.ci/run does)")
     return value
+
+
+ROLES = ("anonymous", "outsider", "other_member", "member", "contact", "facilitator", "staff")
+
+
+@pytest.fixture
+def network_people(site_tree):
+    """A network, another network, and one person in each role of the permission matrix.
+
+    Returns (network, other_network, people) where people maps each name in ROLES to a user
+    (None for anonymous).
+    """
+    from tests.factories import make_membership, make_network, make_organisation, make_user
+
+    _home, index = site_tree
+    organisation = make_organisation("Sipoon kunta")
+    network = make_network(index, "Lean-verkosto", organisations=[organisation])
+    other_network = make_network(index, "LATU-verkosto")
+    people = {
+        "anonymous": None,
+        "outsider": make_user("ulkopuolinen@example.fi"),
+        "other_member": make_membership(other_network, make_user("toinen@example.fi")).user,
+        "member": make_membership(network, make_user("jasen@example.fi"), "member", organisation).user,
+        "contact": make_membership(network, make_user("yhteys@example.fi"), "contact", organisation).user,
+        "facilitator": make_membership(network, make_user("fasilitaattori@example.fi"), "facilitator").user,
+        "staff": make_user("ohjelmatoimisto@example.fi", is_staff=True),
+    }
+    return network, other_network, people
+
+
+def client_for(client, user):
+    """The test client signed in as `user` (or anonymous for None)."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client

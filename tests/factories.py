@@ -61,3 +61,16 @@ def make_workshop(network, days_from_now=7, number=None, **fields):
             **fields,
         )
     )
+
+
+def make_user(email=None, password="salasana-123", **fields):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(email or f"henkilo{next(_counter)}@example.fi", password, **fields)
+
+
+def make_membership(network, user=None, role="member", organisation=None):
+    from networks.actions import add_member
+
+    membership, _created = add_member(network, user or make_user(), role, organisation)
+    return membership

@@ -1,0 +1,26 @@
+"""E-mail from the site: rendered from templates in the sender's request, sent by the task worker.
+
+The message is rendered when it is queued (so the worker needs no request or language), and queued
+only once the surrounding transaction has committed, so nobody is told of something that was rolled back.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django_tasks import task
+
+
+@task()
+def send_email_task(recipients, subject, body):
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def send_templated_email(recipients, template_name, context):
+    """Queues `templates/email/<template_name>.txt` (first line: the subject) to `recipients` on commit."""
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        return
+    context = {"site_url": settings.WAGTAILADMIN_BASE_URL, **context}
+    subject, _blank, body = render_to_string(f"email/{template_name}.txt", context).strip().partition("\n")
+    transaction.on_commit(lambda: send_email_task.enqueue(recipients, subject.strip(), body.strip() + "\n"))

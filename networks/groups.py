@@ -1,0 +1,86 @@
+"""Memberships as Wagtail groups, so Wagtail's own checks enforce them in the CMS.
+
+Each network has a members group and a facilitators group, and a document collection that only those
+groups and the programme office can read (a CollectionViewRestriction). Facilitators get page permissions
+on their network's subtree and document permissions on its collection, and nothing anywhere else.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, GroupPagePermission
+
+PROGRAMME_OFFICE_GROUP = "Ohjelmatoimisto"
+FACILITATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+FACILITATOR_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
+
+
+def programme_office_group():
+    group, _created = Group.objects.get_or_create(name=PROGRAMME_OFFICE_GROUP)
+    return group
+
+
+@transaction.atomic
+def ensure_network_groups(network):
+    """Creates (or repairs) the network's groups, collection, view restriction and permissions."""
+    from .models import NetworkPage
+
+    label = f"{network.slug}"[:60]
+    members, _created = Group.objects.get_or_create(name=f"Verkosto {label}: jäsenet")
+    facilitators, _created = Group.objects.get_or_create(name=f"Verkosto {label}: fasilitaattorit")
+
+    collection = network.collection
+    if collection is None:
+        root = Collection.get_first_root_node()
+        collection = root.add_child(name=f"{network.title[:200]} ({slugify(network.slug)})")
+
+    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
+    if restriction is None:
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    restriction.groups.set([members, facilitators, programme_office_group()])
+
+    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    facilitators.permissions.add(access_admin)
+    for codename in FACILITATOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=facilitators,
+            page=network,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    for codename in FACILITATOR_DOCUMENT_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=facilitators,
+            collection=collection,
+            permission=Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename),
+        )
+
+    NetworkPage.objects.filter(pk=network.pk).update(
+        members_group=members, facilitators_group=facilitators, collection=collection
+    )
+    network.members_group, network.facilitators_group, network.collection = members, facilitators, collection
+
+
+def sync_user_groups(user, network):
+    """Makes the person's groups for this network match their active membership (if any)."""
+    from .models import Membership
+
+    membership = Membership.objects.active().filter(user=user, network=network).first()
+    wanted = set()
+    if membership is not None:
+        wanted.add(network.members_group_id)
+        if membership.is_facilitator:
+            wanted.add(network.facilitators_group_id)
+    network_groups = {network.members_group_id, network.facilitators_group_id} - {None}
+    user.groups.remove(*(network_groups - wanted))
+    user.groups.add(*(wanted - {None}))
+
+
+def sync_staff_group(user):
+    """The programme office group follows the is_staff flag: staff read every network's documents."""
+    group = programme_office_group()
+    if user.is_staff:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
