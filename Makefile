@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py load_demo_content --with-users
 	@echo "Verkostamo: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

@@ -57,7 +57,19 @@ class User(AbstractUser):
     job_title = models.CharField(_("tehtävänimike"), max_length=150, blank=True)
     role_category = models.CharField(_("asema"), max_length=20, choices=RoleCategory.choices, blank=True)
     gender = models.CharField(_("sukupuoli"), max_length=20, choices=Gender.choices, blank=True)
+
+    class DiscussionEmail(models.TextChoices):
+        MENTIONS = "mentions", _("Vain maininnat, heti")
+        DAILY = "daily", _("Päivittäinen kooste lukemattomista viesteistä (ja maininnat heti)")
+        NEVER = "never", _("Ei sähköposteja keskusteluista")
+
     deleted = models.DateTimeField(_("poistettu"), null=True, blank=True, editable=False)
+    discussion_email = models.CharField(
+        _("sähköposti-ilmoitukset keskusteluista"),
+        max_length=20,
+        choices=DiscussionEmail.choices,
+        default=DiscussionEmail.DAILY,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,11 +12,17 @@ from home import views as home_views
 from networks.urls import invitation_urlpatterns
 
 urlpatterns = [
+    # Wagtail's own sign-in would skip the second factor: everyone signs in through allauth.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("haku/", home_views.search, name="search"),
+    # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
+    # password, two-factor authentication).
+    path("tili/", include("accounts.urls")),
+    path("tili/", include("allauth.urls")),
     # The member spaces sit under the network index's public address (the index's slug is "verkostot").
     path("verkostot/", include("networks.urls")),
     *invitation_urlpatterns,

@@ -1,3 +1,9 @@
-"""Websocket routes. The discussion consumer is added here by the discussion issue."""
+"""Websocket routes: one discussion socket per network's member space."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from .consumers import DiscussionConsumer
+
+websocket_urlpatterns = [
+    path("ws/networks/<slug:network_slug>/", DiscussionConsumer.as_asgi()),
+]

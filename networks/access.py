@@ -6,6 +6,8 @@ question a view asks. Staff of the programme office (`is_staff`) see and manage 
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Case, Value, When
 from django.http import Http404
 
 from .models import JoinRequest, Membership, NetworkPage
@@ -43,9 +45,7 @@ class NetworkAccess:
 def network_access(user, network):
     if not user.is_authenticated:
         return NetworkAccess(network, None, is_staff=False, is_authenticated=False)
-    membership = (
-        Membership.objects.active().filter(user=user, network=network).select_related("organisation").first()
-    )
+    membership = Membership.objects.active().filter(user=user, network=network).select_related("organisation").first()
     pending = (
         membership is None
         and network.status == NetworkPage.Status.OPEN
@@ -57,8 +57,20 @@ def network_access(user, network):
 
 
 def live_network(slug):
-    """The live, public network with this slug, or 404. Drafts and private networks have no member space."""
-    try:
-        return NetworkPage.objects.live().public().select_related("collection").get(slug=slug)
-    except NetworkPage.DoesNotExist:
-        raise Http404("No such network") from None
+    """The live, public network with this slug, or 404. Drafts and private networks have no member space.
+
+    A translated network shares its slug with the original (each locale has its own page tree), so the
+    slug alone may match several pages: the one in the default language is the network, then the oldest.
+    """
+    default_language_first = Case(When(locale__language_code=settings.LANGUAGE_CODE, then=Value(0)), default=Value(1))
+    network = (
+        NetworkPage.objects.live()
+        .public()
+        .filter(slug=slug)
+        .select_related("collection")
+        .order_by(default_language_first, "pk")
+        .first()
+    )
+    if network is None:
+        raise Http404("No such network")
+    return network

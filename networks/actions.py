@@ -14,21 +14,24 @@ from django.utils.translation import gettext as _
 
 from home.email import send_templated_email
 
-from .models import Invitation, JoinRequest, Membership
+from .models import Invitation, JoinRequest, Membership, NetworkPage
 
 
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
 def add_member(network, user, role=Membership.Role.MEMBER, organisation=None):
     """Makes `user` a member of `network`. An existing active membership is kept as it is, so inviting or
-    accepting someone twice never downgrades or duplicates them."""
-    membership = Membership.objects.select_for_update().active().filter(user=user, network=network).first()
-    if membership is not None:
-        return membership, False
-    membership = Membership.objects.create(user=user, network=network, role=role, organisation=organisation)
+    accepting someone twice — even at the same moment — never downgrades or duplicates them."""
+    existing = Membership.objects.active().filter(user=user, network=network).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, network=network, role=role, organisation=organisation)
+    except IntegrityError:  # the same person was added concurrently: theirs stands
+        return Membership.objects.active().get(user=user, network=network), False
     return membership, True
 
 
@@ -88,6 +91,8 @@ def accept_invitation(token, user):
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_open:
         raise PermissionDenied(_("Kutsulinkki ei ole enää voimassa."))
+    if not NetworkPage.objects.live().public().filter(pk=invitation.network_id).exists():
+        raise PermissionDenied(_("Verkosto ei ole enää julkaistu, joten kutsua ei voi käyttää."))
     membership, _created = add_member(invitation.network, user, invitation.role, invitation.organisation)
     invitation.accepted = timezone.now()
     invitation.accepted_by = user

@@ -32,6 +32,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -43,12 +45,15 @@ from wagtail.models import Page, Site
 from home.models import HomePage, SiteSettings, StandardPage
 from workshops.models import WorkshopPage
 
+from .actions import add_member
+from .groups import ensure_network_groups
 from .models import NetworkIndexPage, NetworkPage, Organisation, Theme
 
 __all__ = ["DemoContentError", "LoadReport", "default_content_dir", "load_demo_content"]
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CONTENT_FILES = ("site.json", "themes.json", "organisations.json", "networks.json")
+USER_FILE = "users.json"
 OUTCOMES = ("created", "updated", "unchanged")
 # The page Wagtail's initial migration creates under the root ("Welcome to your new Wagtail site!").
 WELCOME_PAGE_SLUG = "home"
@@ -70,6 +75,8 @@ class LoadReport:
     counts: dict = field(default_factory=dict)
     welcome_page_deleted: bool = False
     seconds: float = 0.0
+    demo_password: str = ""
+    demo_accounts: list = field(default_factory=list)  # (e-mail, what the account is for)
 
     def add(self, kind, outcome):
         self.counts.setdefault(kind, Counter())[outcome] += 1
@@ -92,25 +99,29 @@ class LoadReport:
         return f"{line}; {self.seconds:.1f} s."
 
 
-def load_demo_content(content_dir=None):
+def load_demo_content(content_dir=None, users=False):
     """Make the database match the demo content in ``content_dir`` (default: ``site/content``).
 
-    Runs in one transaction and returns a :class:`LoadReport`. Raises :class:`DemoContentError` when the
-    content is missing or inconsistent (nothing is written then).
+    With ``users``, also the demo accounts of ``users.json`` and their memberships (local use only: they
+    share a published password). Runs in one transaction and returns a :class:`LoadReport`. Raises
+    :class:`DemoContentError` when the content is missing or inconsistent (nothing is written then).
     """
     content_dir = Path(content_dir) if content_dir else default_content_dir()
-    content = read_content(content_dir)
+    content = read_content(content_dir, USER_FILE if users else None)
     started = time.perf_counter()
     report = LoadReport()
     with transaction.atomic():
-        _Loader(report).load(content)
+        loader = _Loader(report)
+        loader.load(content)
+        if users:
+            loader.sync_users(content["users"])
     report.seconds = time.perf_counter() - started
     return report
 
 
-def read_content(content_dir):
+def read_content(content_dir, *optional):
     content = {}
-    for name in CONTENT_FILES:
+    for name in [*CONTENT_FILES, *filter(None, optional)]:
         path = Path(content_dir) / name
         try:
             content[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
@@ -190,8 +201,65 @@ class _Loader:
 
         for spec in content["networks"]:
             network = self.sync_network(index, spec, themes, organisations)
+            if network.members_group_id is None:  # a network loaded before networks had groups
+                ensure_network_groups(network)
             for workshop in spec.get("workshops", []):
                 self.sync_workshop(network, workshop)
+
+    # -- demo accounts ----------------------------------------------------------------------------------
+
+    def sync_users(self, spec):
+        """Demo accounts with verified e-mail addresses, and their memberships (through networks.actions)."""
+        from allauth.account.models import EmailAddress
+
+        User = get_user_model()  # noqa: N806
+        organisations = {organisation.name: organisation for organisation in Organisation.objects.all()}
+        networks = {network.slug: network for network in NetworkPage.objects.all()}
+        password_hash = None  # hashed once: the hasher is deliberately slow, and the password is shared
+        self.report.demo_password = spec["password"]
+        for person in spec["users"]:
+            organisation = person.get("organisation")
+            if organisation is not None and organisation not in organisations:
+                raise DemoContentError(f"User {person['email']!r}: organisation {organisation!r} is unknown.")
+            values = {
+                "first_name": person["first_name"],
+                "last_name": person["last_name"],
+                "job_title": person.get("job_title", ""),
+                "role_category": person.get("role_category", ""),
+                "gender": person.get("gender", ""),
+                "is_staff": person.get("is_staff", False),
+                "organisation": organisations.get(organisation),
+            }
+            user = User.objects.filter(email=person["email"]).first()
+            if user is None:
+                if password_hash is None:
+                    password_hash = make_password(spec["password"])
+                user = User(email=person["email"], password=password_hash, **values)
+                user.save()
+                self.report.add("users", "created")
+            elif any(getattr(user, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(user, name, value)
+                user.save()
+                self.report.add("users", "updated")
+            else:
+                self.report.add("users", "unchanged")
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+            for membership in person.get("memberships", []):
+                if membership["network"] not in networks:
+                    raise DemoContentError(f"User {person['email']!r}: network {membership['network']!r} is unknown.")
+                _membership, created = add_member(
+                    networks[membership["network"]],
+                    user,
+                    membership["role"],
+                    organisations.get(membership.get("organisation", organisation)),
+                )
+                self.report.add("memberships", "created" if created else "unchanged")
+            roles = [f"{m['role']} in {m['network']}" for m in person.get("memberships", [])]
+            description = "programme office staff" if values["is_staff"] else ", ".join(roles) or "member of nothing"
+            self.report.demo_accounts.append((user.email, description))
 
     # -- snippets and settings --------------------------------------------------------------------------
 

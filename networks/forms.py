@@ -1,8 +1,13 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import NetworkPage, Organisation, Theme
+from .models import Membership, NetworkPage, Organisation, Theme
 
 
 class NetworkFilterForm(forms.Form):
@@ -72,3 +77,76 @@ class JoinRequestForm(forms.Form):
         self.network = network
         if user.is_authenticated and user.organisation_id:
             self.fields["organisation"].initial = user.organisation_id
+
+
+class RoleForm(forms.Form):
+    """A facilitator changes a member's role. A value that is not a role is refused, nothing changes."""
+
+    role = forms.ChoiceField(
+        label=_("Rooli"),
+        choices=Membership.Role.choices,
+        error_messages={"invalid_choice": _("Tuntematon rooli."), "required": _("Valitse rooli.")},
+    )
+
+
+class InvitationForm(forms.Form):
+    """Invites one or many e-mail addresses at once, all with the same role and organisation.
+
+    All or nothing: if any address is invalid, the form names them all and nobody is invited, so
+    sending the corrected list again never invites anyone twice.
+    """
+
+    MAX_ADDRESSES = 100
+
+    emails = forms.CharField(
+        label=_("Sähköpostiosoitteet"),
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Yksi osoite riville tai pilkuilla erotettuina. Kaikki saavat saman roolin ja organisaation."),
+        error_messages={"required": _("Kirjoita ainakin yksi sähköpostiosoite.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Rooli verkostossa"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        error_messages={"invalid_choice": _("Tuntematon rooli.")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisaatio"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("Ei organisaatiota"),
+        help_text=_("Organisaatio, jota kutsutut edustavat verkostossa."),
+    )
+
+    def clean_emails(self):
+        parts = [part.strip() for part in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if part.strip()]
+        addresses, invalid = [], []
+        for part in parts:
+            try:
+                validate_email(part)
+            except ValidationError:
+                invalid.append(part)
+                continue
+            if len(part) > 254:  # what the invitation's field holds
+                invalid.append(part)
+                continue
+            address = part.lower()
+            if address not in addresses:
+                addresses.append(address)
+        if invalid:
+            raise ValidationError(
+                ngettext(
+                    "Tämä osoite ei kelpaa: %(invalid)s. Korjaa tai poista se; ketään ei kutsuttu.",
+                    "Nämä osoitteet eivät kelpaa: %(invalid)s. Korjaa tai poista ne; ketään ei kutsuttu.",
+                    len(invalid),
+                ),
+                params={"invalid": ", ".join(invalid)},
+                code="invalid",
+            )
+        if not addresses:
+            raise ValidationError(_("Kirjoita ainakin yksi sähköpostiosoite."), code="required")
+        if len(addresses) > self.MAX_ADDRESSES:
+            raise ValidationError(
+                _("Kutsu kerralla enintään %(max)s osoitetta."), params={"max": self.MAX_ADDRESSES}, code="too_many"
+            )
+        return addresses

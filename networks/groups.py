@@ -7,7 +7,6 @@ on their network's subtree and document permissions on its collection, and nothi
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, GroupPagePermission
 
 PROGRAMME_OFFICE_GROUP = "Ohjelmatoimisto"
@@ -25,14 +24,15 @@ def ensure_network_groups(network):
     """Creates (or repairs) the network's groups, collection, view restriction and permissions."""
     from .models import NetworkPage
 
-    label = f"{network.slug}"[:60]
-    members, _created = Group.objects.get_or_create(name=f"Verkosto {label}: jäsenet")
-    facilitators, _created = Group.objects.get_or_create(name=f"Verkosto {label}: fasilitaattorit")
+    # Named by the page's id, which is never reused: a new network can never inherit an old one's groups.
+    label = f"{network.title[:100]} (#{network.pk})"
+    members, _created = Group.objects.get_or_create(name=f"{label}: jäsenet")
+    facilitators, _created = Group.objects.get_or_create(name=f"{label}: fasilitaattorit")
 
     collection = network.collection
     if collection is None:
         root = Collection.get_first_root_node()
-        collection = root.add_child(name=f"{network.title[:200]} ({slugify(network.slug)})")
+        collection = root.add_child(name=label)
 
     restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
     if restriction is None:

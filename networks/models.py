@@ -365,4 +365,3 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.network} ({self.get_status_display()})"
-

@@ -4,7 +4,7 @@ import itertools
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage, Organisation, Theme
@@ -13,9 +13,21 @@ from workshops.models import WorkshopPage
 _counter = itertools.count(1)
 
 
+def ensure_wagtail_root():
+    """The default locale, the root page and the root collection, as Wagtail's data migrations make them.
+    A transactional test's flush empties every table, so tests that run after one put these back first."""
+    locale, _created = Locale.objects.get_or_create(language_code="fi")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 def build_site():
     """A home page as the default site's root, with a network index under it."""
-    root = Page.get_first_root_node()
+    root = ensure_wagtail_root()
     home = root.add_child(instance=HomePage(title="Verkostamo", slug="verkostamo-home"))
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
@@ -63,7 +75,7 @@ def make_workshop(network, days_from_now=7, number=None, **fields):
     )
 
 
-def make_user(email=None, password="salasana-123", **fields):
+def make_user(email=None, password="salasana-123", **fields):  # noqa: S107 - test accounts
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user(email or f"henkilo{next(_counter)}@example.fi", password, **fields)

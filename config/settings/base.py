@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -96,6 +100,9 @@ SQLITE_DEFAULT = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     },
+    # Keep connections open, as DATABASE_URL's do: closing the last connection to a WAL database
+    # checkpoints and fsyncs it, which cost every database call of the discussion consumer ~25 ms.
+    "CONN_MAX_AGE": 60,
 }
 DATABASES = {"default": env_database("DATABASE_URL", default=SQLITE_DEFAULT)}
 ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -112,16 +119,59 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1500}}}
+    # Channels' in-memory layer, minus its sweep of every group on every call (see config/channel_layers.py).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "config.channel_layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1500}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The discussion: at most this many messages per person in this many seconds.
+DISCUSSION_RATE_LIMIT = (env_int("DISCUSSION_RATE_MESSAGES", 20), env_int("DISCUSSION_RATE_SECONDS", 10))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts: django-allauth, sign-in by e-mail address only, with verified addresses and optional
+# two-factor authentication (TOTP + recovery codes). Wagtail's own admin login would skip the second
+# factor, so the admin sends people to allauth's sign-in too.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account_profile"
+LOGOUT_REDIRECT_URL = "/"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# Passwords and e-mail addresses are managed through allauth only (verification, notifications, limits).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per person; a new one replaces it once verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail or 2FA changes
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Verkostamo] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_str("SITE_URL", "").startswith("https:") else "http"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits: allauth's defaults are on (ACCOUNT_RATE_LIMITS unset): failed sign-ins 10/min per IP and
+# 5 per 5 min per address, sign-in posts 30/min per IP, sign-ups, password resets, e-mail changes, …
+# They live in the default cache, so production needs the shared Redis cache (REDIS_URL).
+# Behind a reverse proxy, the number of proxies whose X-Forwarded-For is trusted; otherwise every
+# request seems to come from the proxy and the per-IP rate limits become one global limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Verkostamo"
 
 # Languages: Finnish first. Set before the first migrate (Wagtail creates its default Locale then).
 LANGUAGE_CODE = "fi"
@@ -154,7 +204,29 @@ WAGTAILSEARCH_BACKENDS = {
     if ON_POSTGRES
     else {"BACKEND": "wagtail.search.backends.database"}
 }
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Uploads: one size limit for documents and images, and the file types a network may share.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "rtf",
+    "txt",
+    "csv",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+]
 
 # Background tasks (Wagtail's search and reference index updates, our e-mail): the database
 # queue, worked by `manage.py db_worker`. Development and tests run them immediately.

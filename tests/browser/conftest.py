@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Locale, Page
 
 from tests.conftest import unavailable
+from tests.factories import ensure_wagtail_root
 
 # Sync Playwright runs an event loop in this thread; Django's ORM calls from the test are still safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,7 +30,10 @@ def chromium_path():
     return path
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: sync Playwright keeps an asyncio loop running in the main thread while it is
+# open, and every pytest-asyncio test after it (tests/discussions/test_consumer.py) would then fail with
+# "Runner.run() cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -52,9 +55,6 @@ def page(browser):
 
 @pytest.fixture
 def demo_site(transactional_db):
-    """The demo content, for a live server. A transactional test's flush also empties what Wagtail's
-    data migrations made (the default locale and the root page), so those are put back first."""
-    locale, _created = Locale.objects.get_or_create(language_code="fi")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    """The demo content, for a live server (transactional: the server thread must see it)."""
+    ensure_wagtail_root()
     call_command("load_demo_content", verbosity=0)

@@ -37,15 +37,23 @@ class Command(BaseCommand):
             help=f"Folder with site.json, themes.json, organisations.json and networks.json "
             f"(default: {default_content_dir()}).",
         )
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            help="Also the demo accounts of users.json, which share a published password: local use only.",
+        )
 
-    def handle(self, *args, content_dir=None, verbosity=1, **options):
+    def handle(self, *args, content_dir=None, with_users=False, verbosity=1, **options):
+        content_dir = content_dir or default_content_dir()
         try:
             if verbosity >= 2:
-                report = load_demo_content(content_dir or default_content_dir())
+                report = load_demo_content(content_dir, users=with_users)
             else:
                 with quiet_loggers(CHATTY_LOGGERS):
-                    report = load_demo_content(content_dir or default_content_dir())
+                    report = load_demo_content(content_dir, users=with_users)
         except DemoContentError as error:
             raise CommandError(str(error)) from error
         if verbosity >= 1:
             self.stdout.write(report.summary())
+            for email, description in report.demo_accounts:
+                self.stdout.write(f"  {email} / {report.demo_password}: {description}")

@@ -1,0 +1,114 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import Organisation
+
+from .models import User
+
+SHOWN_TO_MEMBERS = _(
+    "Näkyy niiden verkostojen muille jäsenille ja fasilitaattoreille, joissa olet mukana, "
+    "jotta he tietävät, kenen kanssa keskustelevat."
+)
+ESR_ONLY = _(
+    "Kysytään vain KunTeko-ohjelman ESR-raportointia varten: tiedosta lasketaan nimettömät "
+    "osallistujamäärät. Sitä ei näytetä kenellekään muulle."
+)
+
+
+class ProfileForm(forms.ModelForm):
+    """The person's own profile. Every field says why it is asked."""
+
+    first_name = forms.CharField(
+        label=_("Etunimi"),
+        max_length=150,
+        help_text=SHOWN_TO_MEMBERS,
+        error_messages={"required": _("Kirjoita etunimesi.")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Sukunimi"),
+        max_length=150,
+        help_text=SHOWN_TO_MEMBERS,
+        error_messages={"required": _("Kirjoita sukunimesi.")},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisaatio"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("Ei valittu"),
+        help_text=_(
+            "Organisaatio, jota edustat verkostoissa. Näkyy verkostojesi muille jäsenille. "
+            "Jos organisaatiosi puuttuu luettelosta, kerro siitä verkostosi fasilitaattorille."
+        ),
+        error_messages={"invalid_choice": _("Valitse organisaatio luettelosta.")},
+    )
+    job_title = forms.CharField(
+        label=_("Tehtävänimike"),
+        max_length=150,
+        required=False,
+        help_text=SHOWN_TO_MEMBERS,
+        error_messages={"max_length": _("Tehtävänimike voi olla enintään %(limit_value)d merkkiä.")},
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    role_category = forms.ChoiceField(
+        label=_("Asema työpaikalla"),
+        choices=[("", _("Ei vastattu"))] + User.RoleCategory.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=ESR_ONLY,
+        error_messages={"invalid_choice": _("Valitse asema annetuista vaihtoehdoista.")},
+    )
+    gender = forms.ChoiceField(
+        label=_("Sukupuoli"),
+        choices=[("", _("Ei vastattu"))] + User.Gender.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=ESR_ONLY,
+        error_messages={"invalid_choice": _("Valitse sukupuoli annetuista vaihtoehdoista tai jätä vastaamatta.")},
+    )
+
+    discussion_email = forms.ChoiceField(
+        label=_("Sähköposti-ilmoitukset keskusteluista"),
+        choices=User.DiscussionEmail.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Kun joku mainitsee sinut (@etunimi.sukunimi), saat viestin heti. Päivittäinen kooste kertoo "
+            "verkostojesi lukemattomat viestit kerran päivässä. Samasta viestistä ei tule sähköpostia kahdesti."
+        ),
+        error_messages={"invalid_choice": _("Valitse jokin annetuista vaihtoehdoista.")},
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "organisation", "job_title", "role_category", "gender", "discussion_email"]
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_job_title(self):
+        return self.cleaned_data["job_title"].strip()
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting the account needs the current password, so a forgotten open session is not enough."""
+
+    password = forms.CharField(
+        label=_("Salasanasi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Kirjoita salasanasi vahvistukseksi.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Salasana ei ole oikein. Tiliä ei poistettu."), code="incorrect_password")
+        return password

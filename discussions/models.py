@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Room(models.Model):
+    """A conversation of one network: its general room, a room per workshop, and topics members open."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("Yleinen keskustelu")
+        WORKSHOP = "workshop", _("Työpajan keskustelu")
+        TOPIC = "topic", _("Aihe")
+
+    network = models.ForeignKey("networks.NetworkPage", on_delete=models.CASCADE, related_name="rooms")
+    kind = models.CharField(_("laji"), max_length=20, choices=Kind.choices, default=Kind.TOPIC)
+    title = models.CharField(_("otsikko"), max_length=200)
+    workshop = models.OneToOneField(
+        "workshops.WorkshopPage", on_delete=models.CASCADE, null=True, blank=True, related_name="room"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    is_closed = models.BooleanField(_("suljettu"), default=False)
+    pinned_message = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("kiinnitetty")
+    )
+    # The seq of the newest message; incremented in the transaction that inserts a message.
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("keskusteluhuone")
+        verbose_name_plural = _("keskusteluhuoneet")
+        ordering = ["kind", "created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network"], condition=models.Q(kind="general"), name="one_general_room_per_network"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Message(models.Model):
+    """One message. `seq` is its place in the room (1, 2, 3, … in commit order) and the sync cursor;
+    `body_html` is rendered and sanitised once, when the text is saved."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages")
+    client_id = models.CharField(max_length=64)
+    body = models.TextField()
+    body_html = models.TextField()
+    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    edited = models.DateTimeField(null=True, blank=True)
+    deleted = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+
+    class Meta:
+        verbose_name = _("viesti")
+        verbose_name_plural = _("viestit")
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="message_seq_unique_in_room"),
+            models.UniqueConstraint(fields=["author", "client_id"], name="message_client_id_unique_per_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.room} #{self.seq}"
+
+    @property
+    def is_deleted(self):
+        return self.deleted is not None
+
+
+class ReadMarker(models.Model):
+    """How far a person has read a room, and how far they have been e-mailed about it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_markers")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="read_markers")
+    last_read_seq = models.PositiveBigIntegerField(default=0)
+    last_emailed_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_read_marker_per_room")]
+
+    def __str__(self):
+        return f"{self.user} / {self.room}: {self.last_read_seq}"

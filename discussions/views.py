@@ -1,0 +1,299 @@
+"""The discussion's pages, which work without JavaScript (rule 7 of the realtime protocol).
+
+The room page posts a normal form and lists history with keyset pagination on the message's `seq`; the
+browser client (site/static/js/discussion.js) enhances the same page over the websocket. Every write goes
+through discussions.actions and is then told to the open sockets with the same frames the consumer sends,
+after the commit: persist, then broadcast. Each page runs a fixed number of queries, however many
+messages, rooms or members there are.
+"""
+
+import logging
+import re
+from html import unescape
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from networks.decorators import member_required
+
+from . import actions
+from .actions import DiscussionError
+from .consumers import frame, network_group, room_group, room_summary
+from .forms import EditForm, HideForm, MessageForm, RoomForm
+from .models import Message, Room
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50  # messages per page of history
+EXCERPT_LENGTH = 80  # characters of a replied-to message shown with the reply
+BLOCK_BOUNDARY = re.compile(r"</?(?:p|br|li|ul|ol|blockquote)\b[^>]*>")
+
+
+def tell(group, text, event="discussion.frame"):
+    """Sends a finished frame to a group of sockets once the current transaction has committed. A channel
+    layer failure loses nothing: the change is stored and the sockets catch up with their next sync."""
+
+    def send():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group, {"type": event, "text": text})
+        except Exception:
+            logger.exception("Broadcast to %s failed", group)
+
+    transaction.on_commit(send)
+
+
+def tell_room_changed(room):
+    tell(network_group(room.network_id), frame("room.updated", room=room_summary(room)))
+
+
+def with_unread(user, rooms):
+    unread = actions.unread_counts(user, rooms)
+    for room in rooms:
+        room.unread = unread[room.pk]
+    return rooms
+
+
+def get_room(access, room_id, *related):
+    """A room of this network: the network is part of the lookup, so another network's room is a 404."""
+    return get_object_or_404(Room.objects.select_related(*related), pk=room_id, network=access.network)
+
+
+def room_url(room, access, fragment=""):
+    url = reverse("discussion-room", args=[access.network.slug, room.pk])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def parse_seq(value):
+    try:
+        seq = int(value)
+    except (TypeError, ValueError):
+        return None
+    return seq if seq > 0 else None
+
+
+def excerpt(message):
+    if message.deleted is not None:
+        return _("Viesti poistettu")
+    # As read, without the markdown: block boundaries become spaces so list items do not run together.
+    text = " ".join(unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", message.body_html))).split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+# -- the rooms ------------------------------------------------------------------------------------------
+
+
+@member_required
+def rooms(request, access):
+    network = access.network
+    form = RoomForm()
+    if request.method == "POST":
+        form = RoomForm(request.POST)
+        if form.is_valid():
+            try:
+                room = actions.create_topic_room(network, request.user, form.cleaned_data["title"])
+            except DiscussionError as error:
+                form.add_error("title", error.detail)
+            else:
+                tell(network_group(network.pk), frame("room.created", room=room_summary(room)), event="room.created")
+                messages.success(request, _("Aihe ”%(title)s” on avattu.") % {"title": room.title})
+                return redirect("discussion-room", network.slug, room.pk)
+    actions.ensure_general_room(network)
+    all_rooms = with_unread(request.user, actions.network_rooms(network))
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "general_rooms": [room for room in all_rooms if room.kind == Room.Kind.GENERAL],
+        "workshop_rooms": [room for room in all_rooms if room.kind == Room.Kind.WORKSHOP],
+        "topic_rooms": [room for room in all_rooms if room.kind == Room.Kind.TOPIC],
+        "form": form,
+    }
+    return TemplateResponse(request, "discussions/rooms.html", context, status=400 if form.errors else 200)
+
+
+# -- one room -------------------------------------------------------------------------------------------
+
+
+@member_required
+def room(request, access, room_id):
+    room = get_room(access, room_id, "pinned_message__author")
+    form = None
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                message, created = actions.create_message(
+                    room, request.user, data["body"], data["client_id"], data["reply_to"]
+                )
+            except DiscussionError as error:
+                form.add_error("body" if error.code in {"empty", "too_long"} else None, error.detail)
+            else:
+                if created:
+                    tell(room_group(room.pk), frame("message.new", message=actions.serialise_message(message)))
+                return redirect(room_url(room, access, f"viesti-{message.pk}"))
+
+    before = parse_seq(request.GET.get("before"))
+    page = actions.messages_before(room, before=before, limit=PAGE_SIZE)
+    page.reverse()  # oldest → newest on the page
+    reply_ids = {message.reply_to_id for message in page if message.reply_to_id}
+    replied = Message.objects.select_related("author").in_bulk(reply_ids) if reply_ids else {}
+    for message in page:
+        message.own = message.author_id == request.user.pk
+        message.reply_target = replied.get(message.reply_to_id)
+        if message.reply_target is not None:
+            message.reply_excerpt = excerpt(message.reply_target)
+
+    if form is None:
+        reply_to = parse_seq(request.GET.get("vastaa"))
+        form = MessageForm(initial={"client_id": MessageForm.new_client_id(), "reply_to": reply_to})
+    else:
+        reply_to = parse_seq(form.data.get("reply_to"))
+    reply_target = None
+    if reply_to is not None:
+        reply_target = (
+            Message.objects.select_related("author").filter(pk=reply_to, room=room, deleted__isnull=True).first()
+        )
+
+    newest_shown = page[-1].seq if page else 0
+    if newest_shown:
+        actions.mark_read(request.user, room, newest_shown)
+    newer_url = None
+    if before is not None and newest_shown < room.last_seq:
+        newer_before = newest_shown + PAGE_SIZE + 1
+        newer_url = room_url(room, access) + (f"?before={newer_before}" if newer_before <= room.last_seq else "")
+
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "room": room,
+        "room_url": room_url(room, access),
+        "rooms": with_unread(request.user, actions.network_rooms(access.network)),
+        "page": page,
+        "older_before": page[0].seq if page and page[0].seq > 1 else None,
+        "newer_url": newer_url,
+        "is_history": newer_url is not None,
+        "last_seq_shown": newest_shown,
+        "form": form,
+        "reply_target": reply_target,
+        "reply_excerpt": excerpt(reply_target) if reply_target else "",
+        "pinned": room.pinned_message,
+    }
+    return TemplateResponse(request, "discussions/room.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+def edit(request, access, room_id, message_id):
+    room = get_room(access, room_id)
+    # Ownership in the lookup: someone else's message, or a deleted one, is simply not found.
+    message = get_object_or_404(
+        Message.objects.select_related("author"), pk=message_id, room=room, author=request.user, deleted__isnull=True
+    )
+    form = EditForm(initial={"body": message.body})
+    if request.method == "POST":
+        form = EditForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.edit_message(message, request.user, form.cleaned_data["body"])
+            except DiscussionError as error:
+                form.add_error("body", error.detail)
+            else:
+                tell(room_group(room.pk), frame("message.updated", message=actions.serialise_message(message)))
+                return redirect(room_url(room, access, f"viesti-{message.pk}"))
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "room": room,
+        "room_url": room_url(room, access),
+        "message": message,
+        "form": form,
+    }
+    return TemplateResponse(request, "discussions/edit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required
+def delete(request, access, room_id, message_id):
+    room = get_room(access, room_id)
+    message = get_object_or_404(
+        Message.objects.select_related("author"), pk=message_id, room=room, author=request.user, deleted__isnull=True
+    )
+    actions.delete_message(message, request.user)
+    tell(
+        room_group(room.pk), frame("message.deleted", id=message.pk, room=room.pk, hidden_reason=message.hidden_reason)
+    )
+    messages.success(request, _("Viesti poistettu."))
+    return redirect(room_url(room, access, f"viesti-{message.pk}"))
+
+
+@member_required
+def hide(request, access, room_id, message_id):
+    """A facilitator hides someone's message, with a reason shown in its place."""
+    if not access.is_facilitator:
+        raise PermissionDenied
+    room = get_room(access, room_id)
+    message = get_object_or_404(
+        Message.objects.select_related("author"), pk=message_id, room=room, deleted__isnull=True
+    )
+    form = HideForm()
+    if request.method == "POST":
+        form = HideForm(request.POST)
+        if form.is_valid():
+            actions.delete_message(message, request.user, is_facilitator=True, reason=form.cleaned_data["reason"])
+            tell(
+                room_group(room.pk),
+                frame("message.deleted", id=message.pk, room=room.pk, hidden_reason=message.hidden_reason),
+            )
+            messages.success(request, _("Viesti piilotettu."))
+            return redirect(room_url(room, access, f"viesti-{message.pk}"))
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "room": room,
+        "room_url": room_url(room, access),
+        "message": message,
+        "form": form,
+    }
+    return TemplateResponse(request, "discussions/hide.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@member_required
+def pin(request, access, room_id):
+    """A facilitator pins a message of the room at its top (`message` empty: unpins)."""
+    if not access.is_facilitator:
+        raise PermissionDenied
+    room = get_room(access, room_id)
+    message = None
+    message_id = parse_seq(request.POST.get("message"))
+    if message_id is not None:
+        message = get_object_or_404(Message, pk=message_id, room=room, deleted__isnull=True)
+    actions.pin_message(room, message)
+    tell_room_changed(room)
+    messages.success(request, _("Viesti kiinnitetty.") if message else _("Kiinnitys poistettu."))
+    return redirect(room_url(room, access, f"viesti-{message.pk}" if message else ""))
+
+
+@require_POST
+@member_required
+def close(request, access, room_id):
+    """A facilitator closes the room to new messages (closed=1) or opens it again (closed=0)."""
+    if not access.is_facilitator:
+        raise PermissionDenied
+    room = get_room(access, room_id)
+    closed = request.POST.get("closed") == "1"
+    actions.set_room_closed(room, closed)
+    tell_room_changed(room)
+    messages.success(request, _("Huone suljettu uusilta viesteiltä.") if closed else _("Huone avattu."))
+    return redirect(room_url(room, access))

@@ -1,0 +1,154 @@
+"""Joining a network: accepting an invitation link, and asking to join a network open for applications."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import actions
+from ..access import live_network, network_access
+from ..forms import JoinRequestForm
+from ..models import Membership, NetworkPage
+
+SESSION_KEY = "invitation_token"
+
+
+def _account_url(name, fallback, next_path):
+    """allauth's sign-in or sign-up address with ?next=, or its known path before allauth is installed."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        url = fallback
+    return f"{url}?{urlencode({'next': next_path})}"
+
+
+def _invitation_state(invitation):
+    if invitation is None:
+        return "unknown"
+    if invitation.accepted is not None:
+        return "used"
+    if invitation.revoked is not None:
+        return "revoked"
+    if invitation.expires <= timezone.now():
+        return "expired"
+    if not invitation.network.live:
+        return "unavailable"
+    return "open"
+
+
+def _forget_token(request, token):
+    if request.session.get(SESSION_KEY) == token:
+        del request.session[SESSION_KEY]
+
+
+def _not_open(request, invitation, state, token):
+    """A clear page for a link that does not work (any more); never an error page."""
+    _forget_token(request, token)
+    used_by_viewer = state == "used" and request.user.is_authenticated and invitation.accepted_by_id == request.user.pk
+    return TemplateResponse(
+        request,
+        "networks/invitations/not_open.html",
+        {"invitation": invitation, "state": state, "used_by_viewer": used_by_viewer},
+        status=404 if state == "unknown" else 410,
+    )
+
+
+def accept(request, token):
+    """An invitation link. Anonymous: sign up or sign in first (the token waits in the session and allauth's
+    adapter brings the person back here). Signed in: confirm with a button, which creates the membership."""
+    invitation = actions.find_invitation(token)
+    state = _invitation_state(invitation)
+    if state != "open":
+        return _not_open(request, invitation, state, token)
+    network = invitation.network
+    path = reverse("invitation", args=[token])
+
+    if not request.user.is_authenticated:
+        request.session[SESSION_KEY] = token
+        if apps.is_installed("allauth.account"):
+            from allauth.account.adapter import get_adapter
+
+            # The link reached this address, so a sign-up with it needs no further verification.
+            get_adapter(request).stash_verified_email(request, invitation.email)
+        return TemplateResponse(
+            request,
+            "networks/invitations/sign_in.html",
+            {
+                "invitation": invitation,
+                "network": network,
+                "signup_url": _account_url("account_signup", "/tili/signup/", path),
+                "login_url": _account_url("account_login", "/tili/login/", path),
+            },
+        )
+
+    if request.method == "POST":
+        try:
+            membership = actions.accept_invitation(token, request.user)
+        except PermissionDenied:  # used, revoked or expired between the page and the button
+            invitation.refresh_from_db()
+            return _not_open(request, invitation, _invitation_state(invitation), token)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            _("Tervetuloa verkostoon %(network)s! Olet nyt roolissa %(role)s.")
+            % {"network": network.title, "role": str(membership.get_role_display()).lower()},
+        )
+        return redirect("space", network.slug)
+
+    existing = Membership.objects.active().filter(user=request.user, network=network).first()
+    return TemplateResponse(
+        request,
+        "networks/invitations/confirm.html",
+        {
+            "invitation": invitation,
+            "network": network,
+            "existing": existing,
+            "accept_path": path,
+            "other_address": invitation.email != request.user.email.lower(),
+        },
+    )
+
+
+@require_POST
+def join_request(request, network_slug):
+    """A signed-in person asks, for their organisation, to join a network that is open for applications."""
+    network = live_network(network_slug)
+    back = f"{network.url}#liity"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    if network.status != NetworkPage.Status.OPEN:
+        messages.error(request, _("Tähän verkostoon ei voi nyt hakea. Verkostoon pääsee mukaan kutsusta."))
+        return redirect(back)
+    access = network_access(request.user, network)
+    if access.membership is not None:
+        messages.info(request, _("Olet jo tämän verkoston jäsen."))
+        return redirect(back)
+    if access.has_pending_request:
+        messages.error(request, _("Sinulla on jo käsittelyä odottava pyyntö tähän verkostoon."))
+        return redirect(back)
+    form = JoinRequestForm(request.POST, network=network, user=request.user)
+    if not form.is_valid():
+        # The page again, with the errors next to the fields.
+        messages.error(request, _("Pyyntöä ei lähetetty. Korjaa lomakkeen virheet."))
+        context = network.get_context(request)
+        context["join_form"] = form
+        return TemplateResponse(request, network.get_template(request), context)
+    try:
+        actions.request_to_join(
+            network, request.user, form.cleaned_data["organisation"], form.cleaned_data["motivation"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Pyyntösi lähetettiin verkoston fasilitaattoreille. Saat vastauksen sähköpostiisi."),
+    )
+    return redirect(back)

@@ -1,0 +1,327 @@
+"""A network's facilitator tools: members and roles, invitations, join requests.
+
+Every view is `facilitator_required` (staff of the programme office included), and every object is looked
+up together with `network=access.network`, so an id of another network is a 404 whatever a form posts.
+Changes go through networks.actions; feedback is a message and a redirect (post/redirect/get).
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from home.pagination import paginate
+
+from .. import actions
+from ..decorators import facilitator_required
+from ..forms import InvitationForm, RoleForm
+from ..models import Invitation, JoinRequest, Membership
+
+INVITATIONS_PER_PAGE = 50
+DECIDED_REQUESTS_SHOWN = 20
+DECIDED_REQUESTS_DAYS = 90
+
+
+def _is_last_facilitator(membership):
+    return (
+        membership.is_facilitator
+        and not Membership.objects.active()
+        .filter(network_id=membership.network_id, role=Membership.Role.FACILITATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _after_own_change(request, access):
+    """Where a facilitator goes after changing their own membership: they may have lost the tools."""
+    network = access.network
+    if request.user.is_staff:
+        return redirect("manage-members", network.slug)
+    membership = Membership.objects.active().filter(user=request.user, network=network).first()
+    if membership is None:
+        return redirect(network.url)
+    if membership.is_facilitator:
+        return redirect("manage-members", network.slug)
+    return redirect("space", network.slug)
+
+
+@facilitator_required
+@require_safe
+def members(request, access):
+    memberships = (
+        Membership.objects.active()
+        .filter(network=access.network)
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    return TemplateResponse(
+        request,
+        "networks/manage/members.html",
+        {
+            "access": access,
+            "active_tab": "manage-members",
+            "memberships": memberships,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@facilitator_required
+@require_POST
+def change_role(request, access, membership_id):
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Roolia ei muutettu: valitse jäsen, yhteyshenkilö tai fasilitaattori."))
+        return redirect("manage-members", access.network.slug)
+    role = form.cleaned_data["role"]
+    with transaction.atomic():
+        membership = get_object_or_404(
+            Membership.objects.select_for_update().active().select_related("user"),
+            pk=membership_id,
+            network=access.network,
+        )
+        name = membership.user.display_name
+        if membership.role == role:
+            messages.info(request, _("%(name)s on jo roolissa %(role)s.") % {"name": name, "role": _role_label(role)})
+            return redirect("manage-members", access.network.slug)
+        own = membership.user_id == request.user.pk
+        if own and role != Membership.Role.FACILITATOR and _is_last_facilitator(membership):
+            messages.error(
+                request,
+                _(
+                    "Et voi luopua fasilitaattorin roolista, koska olet verkoston ainoa fasilitaattori. "
+                    "Kutsu tai nimeä ensin toinen fasilitaattori."
+                ),
+            )
+            return redirect("manage-members", access.network.slug)
+        actions.change_role(membership, role)
+    messages.success(request, _("%(name)s on nyt roolissa %(role)s.") % {"name": name, "role": _role_label(role)})
+    if own:
+        return _after_own_change(request, access)
+    return redirect("manage-members", access.network.slug)
+
+
+def _role_label(role):
+    return str(Membership.Role(role).label).lower()
+
+
+@facilitator_required
+@require_POST
+def remove(request, access, membership_id):
+    """The row's button asks first (a confirmation page); the confirmation's button ends the membership."""
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user", "organisation"), pk=membership_id, network=access.network
+    )
+    own = membership.user_id == request.user.pk
+    if own and _is_last_facilitator(membership):
+        messages.error(
+            request,
+            _(
+                "Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori. "
+                "Kutsu tai nimeä ensin toinen fasilitaattori."
+            ),
+        )
+        return redirect("manage-members", access.network.slug)
+    if request.POST.get("confirm") != "yes":
+        return TemplateResponse(
+            request,
+            "networks/manage/remove_confirm.html",
+            {"access": access, "active_tab": "manage-members", "membership": membership, "own": own},
+        )
+    with transaction.atomic():
+        membership = get_object_or_404(
+            Membership.objects.select_for_update().active().select_related("user"),
+            pk=membership_id,
+            network=access.network,
+        )
+        if own and _is_last_facilitator(membership):  # checked again under the lock
+            messages.error(request, _("Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori."))
+            return redirect("manage-members", access.network.slug)
+        actions.end_membership(membership)
+    messages.success(
+        request,
+        _("%(name)s poistettiin verkostosta. Pääsy jäsentilaan päättyi heti.") % {"name": membership.user.display_name},
+    )
+    if own:
+        return _after_own_change(request, access)
+    return redirect("manage-members", access.network.slug)
+
+
+@facilitator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitations(request, access):
+    network = access.network
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            _send_invitations(request, network, form.cleaned_data)
+            return redirect("manage-invitations", network.slug)
+        messages.error(request, _("Kutsuja ei lähetetty. Korjaa lomakkeen virheet."))
+    else:
+        form = InvitationForm()
+    invitation_list = paginate(
+        request,
+        Invitation.objects.filter(network=network)
+        .select_related("organisation", "invited_by", "accepted_by")
+        .order_by("-created", "-pk"),
+        INVITATIONS_PER_PAGE,
+    )
+    return TemplateResponse(
+        request,
+        "networks/manage/invitations.html",
+        {
+            "access": access,
+            "active_tab": "manage-invitations",
+            "form": form,
+            "invitations": invitation_list,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _send_invitations(request, network, data):
+    """Invites every address of a valid form, in one transaction (the e-mails go after it commits).
+
+    An address that already belongs to an active member is skipped; an address with an open invitation
+    gets a fresh one and the old link stops working (its role and organisation may have been wrong, or
+    its e-mail lost), so there is only ever one working link per address and network.
+    """
+    addresses = data["emails"]
+    members = set(
+        Membership.objects.active()
+        .filter(network=network)
+        .annotate(address=Lower("user__email"))
+        .filter(address__in=addresses)
+        .values_list("address", flat=True)
+    )
+    invited, replaced = [], []
+    with transaction.atomic():
+        open_invitations = {}
+        for invitation in Invitation.objects.select_for_update().filter(
+            network=network,
+            email__in=addresses,
+            accepted__isnull=True,
+            revoked__isnull=True,
+            expires__gt=timezone.now(),
+        ):
+            open_invitations.setdefault(invitation.email, []).append(invitation)
+        for address in addresses:
+            if address in members:
+                continue
+            for old in open_invitations.get(address, ()):
+                actions.revoke_invitation(old)
+            if address in open_invitations:
+                replaced.append(address)
+            actions.create_invitation(network, address, data["role"], data["organisation"], request.user)
+            invited.append(address)
+
+    if invited:
+        messages.success(
+            request,
+            ngettext(
+                "Kutsu lähetettiin osoitteeseen %(addresses)s.",
+                "Kutsu lähetettiin %(count)s osoitteeseen: %(addresses)s.",
+                len(invited),
+            )
+            % {"count": len(invited), "addresses": ", ".join(invited)},
+        )
+    if replaced:
+        messages.info(
+            request,
+            ngettext(
+                "Osoitteella %(addresses)s oli jo voimassa oleva kutsu: se peruttiin ja tilalle lähetettiin uusi.",
+                "Osoitteilla %(addresses)s oli jo voimassa olevat kutsut: ne peruttiin ja tilalle lähetettiin uudet.",
+                len(replaced),
+            )
+            % {"addresses": ", ".join(replaced)},
+        )
+    if members:
+        skipped = [address for address in addresses if address in members]
+        messages.info(
+            request,
+            ngettext(
+                "%(addresses)s on jo verkoston jäsen, joten kutsua ei lähetetty.",
+                "%(addresses)s ovat jo verkoston jäseniä, joten kutsuja ei lähetetty.",
+                len(skipped),
+            )
+            % {"addresses": ", ".join(skipped)},
+        )
+
+
+@facilitator_required
+@require_POST
+def revoke_invitation(request, access, invitation_id):
+    with transaction.atomic():
+        invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=invitation_id, network=access.network)
+        if not invitation.is_open:
+            messages.error(
+                request,
+                _("Kutsua osoitteeseen %(email)s ei voi perua: se on jo käytetty, peruttu tai vanhentunut.")
+                % {"email": invitation.email},
+            )
+            return redirect("manage-invitations", access.network.slug)
+        actions.revoke_invitation(invitation)
+    messages.success(
+        request, _("Kutsu osoitteeseen %(email)s peruttiin. Linkki ei enää toimi.") % {"email": invitation.email}
+    )
+    return redirect("manage-invitations", access.network.slug)
+
+
+@facilitator_required
+@require_safe
+def join_requests(request, access):
+    network = access.network
+    requests = JoinRequest.objects.filter(network=network).select_related("user", "organisation", "decided_by")
+    pending = requests.filter(status=JoinRequest.Status.PENDING).order_by("created", "pk")
+    decided = (
+        requests.exclude(status=JoinRequest.Status.PENDING)
+        .filter(decided__gte=timezone.now() - timedelta(days=DECIDED_REQUESTS_DAYS))
+        .order_by("-decided", "-pk")[:DECIDED_REQUESTS_SHOWN]
+    )
+    return TemplateResponse(
+        request,
+        "networks/manage/join_requests.html",
+        {
+            "access": access,
+            "active_tab": "manage-join-requests",
+            "pending": pending,
+            "decided": decided,
+            "decided_days": DECIDED_REQUESTS_DAYS,
+        },
+    )
+
+
+@facilitator_required
+@require_POST
+def decide_join_request(request, access, request_id):
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user", "organisation"), pk=request_id, network=access.network
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Pyyntöä ei käsitelty: valitse, hyväksytäänkö vai hylätäänkö se."))
+        return redirect("manage-join-requests", access.network.slug)
+    accept = decision == "accept"
+    try:
+        actions.decide_join_request(join_request, accept=accept, decided_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("manage-join-requests", access.network.slug)
+    name = join_request.user.display_name
+    if accept:
+        messages.success(
+            request,
+            _("%(name)s (%(organisation)s) on nyt verkoston jäsen. Hakijalle lähetettiin tieto sähköpostilla.")
+            % {"name": name, "organisation": join_request.organisation},
+        )
+    else:
+        messages.success(request, _("Pyyntö hylättiin. %(name)s sai tiedon sähköpostilla.") % {"name": name})
+    return redirect("manage-join-requests", access.network.slug)

@@ -1,0 +1,121 @@
+"""axe in real Chromium finds no serious or critical violation in the member space, the join information
+page, and a workshop page with its members-only section."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+from wagtail.documents import get_document_model
+
+from networks.models import NetworkPage
+from tests.browser.test_accessibility import serious_violations
+from tests.factories import make_membership, make_organisation, make_user
+from workshops.models import WorkshopPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def sign_in(page, live_server, user):
+    """Signs the browser in as `user` with a session made by Django's test client."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def people_in(network):
+    organisation = make_organisation("Saavutettavuuskunta")
+    facilitator = make_user("fasilitaattori@example.fi", first_name="Fanni", last_name="Fasilitaattori")
+    make_membership(network, facilitator, "facilitator")
+    make_membership(
+        network,
+        make_user("jasen@example.fi", first_name="Jaana", last_name="Jäsen", job_title="kehittämispäällikkö"),
+        "member",
+        organisation,
+    )
+    make_membership(
+        network, make_user("yhteys@example.fi", first_name="Ylva", last_name="Yhteys"), "contact", organisation
+    )
+    return facilitator
+
+
+def add_members_content(workshop, document):
+    workshop.members_content = [
+        ("paragraph", "<p>Välitehtävä: kokeilkaa yhtä menetelmää omassa työyhteisössä.</p>"),
+        ("document", document),
+        ("link", {"title": "Verkoston yhteinen kansio", "url": "https://example.org/kansio"}),
+    ]
+    workshop.save_revision().publish()
+
+
+def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
+    network = NetworkPage.objects.live().get(slug="latu")
+    facilitator = people_in(network)
+    document = get_document_model().objects.create(
+        title="Työpajan 1 diat",
+        file=ContentFile(b"%PDF-1.4 diat", name="diat.pdf"),
+        collection=network.collection,
+        file_size=13,
+        uploaded_by_user=facilitator,
+    )
+    workshop = WorkshopPage.objects.live().child_of(network).first()
+    add_members_content(workshop, document)
+    sign_in(page, live_server, facilitator)
+
+    paths = {
+        "dashboard": reverse("space", args=[network.slug]),
+        "directory": reverse("space-directory", args=[network.slug]),
+        "materials with the upload form": reverse("space-materials", args=[network.slug]),
+        "workshop with members content": workshop.url,
+    }
+    failures = {}
+    for name, path in paths.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, name
+        violations = serious_violations(page)
+        if violations:
+            failures[name] = violations
+
+    # The upload form showing an error.
+    page.goto(live_server.url + paths["materials with the upload form"])
+    page.set_input_files(
+        "#id_file", files=[{"name": "ohjelma.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
+    )
+    page.get_by_role("button", name="Lähetä tiedosto").click()
+    page.wait_for_load_state()
+    assert "ei ole sallittu" in page.content()
+    violations = serious_violations(page)
+    if violations:
+        failures["materials, upload refused"] = violations
+
+    assert not failures, failures
+
+
+def test_join_information_and_members_only_note_pass_axe(live_server, demo_site, page):
+    latu = NetworkPage.objects.live().get(slug="latu")
+    tuju = NetworkPage.objects.live().get(slug="tuju")  # open for applications
+    workshop = WorkshopPage.objects.live().child_of(latu).first()
+    workshop.members_content = [("paragraph", "<p>Vain jäsenille.</p>")]
+    workshop.save_revision().publish()
+    sign_in(page, live_server, make_user("ulkopuolinen@example.fi"))
+
+    paths = {
+        "not a member, by invitation": (reverse("space", args=[latu.slug]), 403, latu.title),
+        "not a member, applications open": (reverse("space", args=[tuju.slug]), 403, tuju.title),
+        "workshop, members-only note": (workshop.url, 200, "Materiaalit jäsenille"),
+    }
+    failures = {}
+    for name, (path, status, text) in paths.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == status, name
+        assert text in page.content(), name
+        violations = serious_violations(page)
+        if violations:
+            failures[name] = violations
+    assert not failures, failures
