@@ -27,7 +27,7 @@ from networks.decorators import member_required
 
 from . import actions
 from .actions import DiscussionError
-from .consumers import frame, network_group, room_group, room_summary
+from .consumers import deleted_frame, frame, network_group, room_group, room_summary
 from .forms import EditForm, HideForm, MessageForm, RoomForm
 from .models import Message, Room
 
@@ -230,9 +230,7 @@ def delete(request, access, room_id, message_id):
         Message.objects.select_related("author"), pk=message_id, room=room, author=request.user, deleted__isnull=True
     )
     actions.delete_message(message, request.user)
-    tell(
-        room_group(room.pk), frame("message.deleted", id=message.pk, room=room.pk, hidden_reason=message.hidden_reason)
-    )
+    tell(room_group(room.pk), deleted_frame(message))
     messages.success(request, _("Viesti poistettu."))
     return redirect(room_url(room, access, f"viesti-{message.pk}"))
 
@@ -251,10 +249,7 @@ def hide(request, access, room_id, message_id):
         form = HideForm(request.POST)
         if form.is_valid():
             actions.delete_message(message, request.user, is_facilitator=True, reason=form.cleaned_data["reason"])
-            tell(
-                room_group(room.pk),
-                frame("message.deleted", id=message.pk, room=room.pk, hidden_reason=message.hidden_reason),
-            )
+            tell(room_group(room.pk), deleted_frame(message))
             messages.success(request, _("Viesti piilotettu."))
             return redirect(room_url(room, access, f"viesti-{message.pk}"))
     context = {

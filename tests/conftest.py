@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import build_site
 
@@ -60,3 +62,12 @@ def client_for(client, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+def queries_for(client, url):
+    """Queries of one GET of `url`, after a first request has warmed what is filled once per process."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)

@@ -1,9 +1,8 @@
 """Queries per page do not grow with the data: measured at one size and at ten times that size."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import queries_for
 from tests.factories import make_network, make_organisation, make_workshop
 
 
@@ -16,14 +15,6 @@ def grow(index, network, networks, organisations_per_network, workshops_per_netw
     network.organisations.add(*[make_organisation() for _ in range(organisations_per_network)])
     for day in range(workshops_per_network):
         make_workshop(network, days_from_now=day * 7 - 14)
-
-
-def queries_for(client, url):
-    client.get(url)  # warm caches that are filled once per process (site root, settings)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("page", ["home", "index", "network", "workshop"])

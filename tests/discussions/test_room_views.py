@@ -7,15 +7,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from discussions import actions
 from discussions.consumers import room_group
 from discussions.models import Message, Room
 from discussions.text import ALLOWED_TAGS
-from tests.conftest import ROLES, client_for
+from tests.conftest import ROLES, client_for, queries_for
 from tests.discussions.hostile import HOSTILE, TagCollector, active_html
 from tests.factories import make_membership, make_user, make_workshop
 
@@ -474,14 +472,6 @@ def grow(network, room, people, messages, members):
         )
         room.refresh_from_db()
     actions.create_topic_room(network, authors[-1], f"Aihe {Room.objects.count()}")
-
-
-def queries_for(client, url):
-    client.get(url)  # warm what is filled once per process (site root, settings) and the read marker
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["member", "facilitator"])

@@ -5,16 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.shortcuts import resolve_url
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
 from networks.actions import end_membership, request_to_join
 from networks.models import Membership, NetworkPage
-from tests.conftest import ROLES, client_for
+from tests.conftest import ROLES, client_for, queries_for
 from tests.factories import make_membership, make_organisation, make_user, make_workshop
 
 SPACE_VIEWS = ("space", "space-directory", "space-materials")
@@ -245,14 +243,6 @@ def grow(network, organisations, members, documents, workshops):
         make_document(network, title="Aineisto")
     for n in range(workshops):
         make_workshop(network, days_from_now=n * 7 - 14)
-
-
-def queries_for(client, url):
-    client.get(url)  # warm caches that are filled once per process (site root, settings)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["member", "facilitator"])
