@@ -9,17 +9,22 @@ Starts its own servers (daphne, 127.0.0.1 only) on a temporary SQLite database w
 2. when Redis answers on a loopback address (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL):
    TWO daphne processes sharing Redis (and the SQLite file), the members spread over both.
 
-For each, N websocket clients connect (one asyncio loop in this process); then one of them sends M
+Every scenario gets freshly started servers. N websocket clients connect (one asyncio loop in this
+process) and the bench waits until the servers are idle again; then one of them sends M
 messages at R per second, each body carrying its send time ("bench <n> <time>"), and every client
 (the sender's too) records when each `message.new` arrives. The bare consumer (bench/bare.py, served by
 bench/bare_asgi.py: no auth, no database) gets the same clients and the same messages as raw text.
 Printed: share delivered (unique message × receiver pairs / expected), duplicates, p50/p99/max latency,
-deliveries per second, the servers' resident memory per open connection, the time to connect and settle;
-then the targets as PASS/FAIL lines, and the newest history page of a 100 000-message room against a
-100-message one. Asserts nothing: this machine is shared and noisy; read the figures.
+deliveries per second, the servers' resident memory per open connection (VmRSS after connecting and
+settling minus before, so it includes what connecting churned through), the time to connect and settle,
+CPU used, and for ours the sender's ack latency; then the targets as PASS/FAIL lines, and the newest
+history page of a 100 000-message room against a 100-message one. Asserts nothing: the machine is
+shared, so print the load average beside the figures and read them with it.
 
 Settings: config/settings/bench.py (DEBUG off, logging at WARNING, posting limit lifted, channel layer and
-cache as production chooses them from REDIS_URL).
+cache as production chooses them from REDIS_URL, the embedded default's SQLite options on a temporary
+file). Default sizes take about 4-5 minutes on a 2-core machine; --no-redis, --large-members 0 and
+--history 0 make it shorter, --full adds the bare consumers at the larger size.
 """
 
 import argparse
