@@ -181,6 +181,8 @@ class NetworkPage(Page):
 
     parent_page_types = ["networks.NetworkIndexPage"]
     subpage_types = ["workshops.WorkshopPage"]
+    # A copy is a new network: it gets groups and a collection of its own, never the original's.
+    exclude_fields_in_copy = ["members_group", "facilitators_group", "collection"]
     template = "pages/network_page.html"
 
     class Meta:

@@ -223,3 +223,16 @@ def test_facilitator_of_two_networks_cannot_pick_a_third_networks_collection(
 
     assert upload(client, third.collection_id, "kolmas").status_code == 302
     assert Document.objects.filter(collection_id=third.collection_id, title="kolmas").exists()
+
+
+def test_a_copied_network_gets_groups_and_a_collection_of_its_own(site_tree):
+    from networks.models import NetworkPage
+    from tests.factories import make_network
+
+    _home, index = site_tree
+    original = make_network(index, "Alkuperäinen")
+    copy = NetworkPage.objects.get(pk=original.copy(update_attrs={"slug": "kopio", "title": "Kopio"}).pk)
+    assert copy.members_group_id and copy.collection_id
+    assert copy.members_group_id != original.members_group_id
+    assert copy.facilitators_group_id != original.facilitators_group_id
+    assert copy.collection_id != original.collection_id
