@@ -193,6 +193,19 @@ def room(request, access, room_id):
     return TemplateResponse(request, "discussions/room.html", context, status=400 if form.errors else 200)
 
 
+def render_message_form(request, access, room, message, form, template):
+    """The edit and hide pages: one message and its form; 400 when the form was refused."""
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "room": room,
+        "room_url": room_url(room, access),
+        "message": message,
+        "form": form,
+    }
+    return TemplateResponse(request, template, context, status=400 if form.errors else 200)
+
+
 @member_required
 def edit(request, access, room_id, message_id):
     room = get_room(access, room_id)
@@ -211,15 +224,7 @@ def edit(request, access, room_id, message_id):
             else:
                 tell(room_group(room.pk), frame("message.updated", message=actions.serialise_message(message)))
                 return redirect(room_url(room, access, f"viesti-{message.pk}"))
-    context = {
-        "access": access,
-        "active_tab": "discussion",
-        "room": room,
-        "room_url": room_url(room, access),
-        "message": message,
-        "form": form,
-    }
-    return TemplateResponse(request, "discussions/edit.html", context, status=400 if form.errors else 200)
+    return render_message_form(request, access, room, message, form, "discussions/edit.html")
 
 
 @require_POST
@@ -252,15 +257,7 @@ def hide(request, access, room_id, message_id):
             tell(room_group(room.pk), deleted_frame(message))
             messages.success(request, _("Viesti piilotettu."))
             return redirect(room_url(room, access, f"viesti-{message.pk}"))
-    context = {
-        "access": access,
-        "active_tab": "discussion",
-        "room": room,
-        "room_url": room_url(room, access),
-        "message": message,
-        "form": form,
-    }
-    return TemplateResponse(request, "discussions/hide.html", context, status=400 if form.errors else 200)
+    return render_message_form(request, access, room, message, form, "discussions/hide.html")
 
 
 @require_POST
