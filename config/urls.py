@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
 from networks.urls import invitation_urlpatterns
+from workshops.urls import programme_patterns
 
 urlpatterns = [
     # Wagtail's own sign-in would skip the second factor: everyone signs in through allauth.
@@ -25,6 +26,7 @@ urlpatterns = [
     path("tili/", include("allauth.urls")),
     # The member spaces sit under the network index's public address (the index's slug is "verkostot").
     path("verkostot/", include("networks.urls")),
+    path("luvut/", include(programme_patterns)),
     *invitation_urlpatterns,
     path("sitemap.xml", sitemap),
 ]

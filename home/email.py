@@ -2,10 +2,11 @@
 
 The message is rendered when it is queued (so the worker needs no request or language), and queued
 only once the surrounding transaction has committed, so nobody is told of something that was rolled back.
+Each recipient gets a message of their own: members never see each other's addresses.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
@@ -13,7 +14,7 @@ from django_tasks import task
 
 @task()
 def send_email_task(recipients, subject, body):
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
 
 
 def send_templated_email(recipients, template_name, context):

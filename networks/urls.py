@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from workshops import urls as workshop_urls
+
 from .views import invitations, manage, space
 
 manage_patterns = [
@@ -18,6 +20,8 @@ space_patterns = [
     path("", space.dashboard, name="space"),
     path("jasenet/", space.directory, name="space-directory"),
     path("materiaalit/", space.materials, name="space-materials"),
+    path("tyopajat/", include(workshop_urls.space_patterns)),
+    path("luvut/", include(workshop_urls.figures_patterns)),
     path("keskustelu/", include("discussions.urls")),
     path("hallinta/", include(manage_patterns)),
 ]
@@ -25,6 +29,7 @@ space_patterns = [
 urlpatterns = [
     path("<slug:network_slug>/tila/", include(space_patterns)),
     path("<slug:network_slug>/liity/", invitations.join_request, name="join-request"),
+    path("<slug:network_slug>/", include(workshop_urls.calendar_patterns)),
 ]
 
 invitation_urlpatterns = [

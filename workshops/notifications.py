@@ -1,0 +1,39 @@
+"""E-mail about a network's workshops: who gets it, and sending each piece of news once.
+
+Members who chose no discussion e-mail (`User.discussion_email == "never"`) get none of these either:
+one setting for "don't e-mail me about this network's activity".
+"""
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from home.email import send_templated_email
+from networks.models import Membership
+
+from .models import WorkshopMailing
+
+
+def notifiable(users):
+    """The people in `users` (a User queryset) who may be e-mailed about network activity."""
+    return users.filter(is_active=True, deleted__isnull=True).exclude(discussion_email=User.DiscussionEmail.NEVER)
+
+
+def member_users(network):
+    """The network's active members (every role), as a User queryset."""
+    return User.objects.filter(pk__in=Membership.objects.active().filter(network=network).values("user"))
+
+
+def mail_once(workshop, key, users, template_name, context):
+    """Sends `template_name` to the notifiable people among `users`, once per (workshop, key).
+
+    Returns the number of recipients, or None if this news was already sent. The record and the
+    e-mail commit together: the e-mail is queued only when the surrounding transaction commits.
+    """
+    recipients = list(notifiable(users).values_list("email", flat=True))
+    try:
+        with transaction.atomic():
+            WorkshopMailing.objects.create(workshop=workshop, key=key, recipients=len(recipients))
+    except IntegrityError:
+        return None
+    send_templated_email(recipients, template_name, {"workshop": workshop, **context})
+    return len(recipients)

@@ -1,0 +1,66 @@
+"""The network's workshops in its member space: the series, and one workshop with everything a member
+does around it — coming or not, materials, tasks, feedback — and the facilitator's tools.
+
+Each part of the workshop page comes from its own module (rsvp, tasks, feedback); each adds a fixed
+number of queries, whatever the number of members, answers or registrations.
+"""
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from discussions.models import Room
+from networks.decorators import member_required
+
+from ..models import Registration, Task, WorkshopPage
+from . import feedback, rsvp, tasks
+from .common import get_workshop, member_organisation, with_answered
+
+
+class WorkshopRow:
+    """A workshop in the member space's list, with the person's answer and their open tasks."""
+
+    def __init__(self, workshop, registration, tasks):
+        self.workshop = workshop
+        self.registration = registration
+        self.tasks = tasks
+
+
+@require_safe
+@member_required
+def workshop_list(request, access):
+    network = access.network
+    workshops = list(WorkshopPage.objects.live().child_of(network).order_by("start"))
+    registrations = {
+        registration.workshop_id: registration
+        for registration in Registration.objects.filter(workshop__in=workshops, user=request.user)
+    }
+    organisation = member_organisation(access, request.user)
+    tasks_by_workshop = {}
+    for task in with_answered(Task.objects.filter(workshop__in=workshops), request.user, organisation):
+        tasks_by_workshop.setdefault(task.workshop_id, []).append(task)
+    rows = [WorkshopRow(w, registrations.get(w.pk), tasks_by_workshop.get(w.pk, [])) for w in workshops]
+    now = timezone.now()
+    context = {
+        "access": access,
+        "active_tab": "workshops",
+        "upcoming": [row for row in rows if row.workshop.end >= now],
+        "past": [row for row in reversed(rows) if row.workshop.end < now],
+    }
+    return TemplateResponse(request, "workshops/space/workshop_list.html", context)
+
+
+@require_safe
+@member_required
+def workshop_detail(request, access, workshop_id):
+    workshop = get_workshop(access.network, workshop_id)
+    context = {
+        "access": access,
+        "active_tab": "workshops",
+        "workshop": workshop,
+        "room": Room.objects.filter(workshop=workshop).first(),
+        **rsvp.rsvp_context(request, access, workshop),
+        **tasks.tasks_context(request, access, workshop),
+        **feedback.feedback_context(request, access, workshop),
+    }
+    return TemplateResponse(request, "workshops/space/workshop.html", context)
