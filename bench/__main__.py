@@ -8,5 +8,8 @@ from bench import pages
 if __name__ == "__main__":
     pages.main()
     print(flush=True)
-    # Its own process: it sets Django up with other settings, and starts and stops servers of its own.
+    # Each in its own process: they set Django up with databases and settings of their own.
+    subprocess.call([sys.executable, "-m", "bench.workshops"])  # noqa: S603
+    print(flush=True)
+    # bench.fanout also starts and stops servers of its own.
     sys.exit(subprocess.call([sys.executable, "-m", "bench.fanout", *sys.argv[1:]]))  # noqa: S603

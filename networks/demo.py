@@ -18,7 +18,11 @@ Files (UTF-8 JSON):
     a list of ``{name, kind, municipality, region, website}``.
 ``networks.json``
     a list of networks: page fields, ``theme`` (a slug), ``partner`` and ``organisations`` (names),
-    ``facilitators`` and ``workshops`` (their ``start``/``end`` are Europe/Helsinki local times).
+    ``facilitators``, ``documents`` (``{file, title}``: files in ``documents/`` put in the network's private
+    collection) and ``workshops`` (their ``start``/``end`` are Europe/Helsinki local times; a document block
+    names a file of the network's documents; ``tasks`` with their ``due`` times).
+``users.json`` and ``activity.json`` (only with ``users``)
+    the demo accounts and memberships; the demo networks' registrations, attendance, answers and feedback.
 
 StreamField values are given as lists of ``{"type": ..., "value": ...}``; rich text as Wagtail's HTML.
 """
@@ -43,6 +47,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
 from home.models import HomePage, SiteSettings, StandardPage
+from workshops import demo as workshop_demo
 from workshops.models import WorkshopPage
 
 from .actions import add_member
@@ -54,6 +59,7 @@ __all__ = ["DemoContentError", "LoadReport", "default_content_dir", "load_demo_c
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CONTENT_FILES = ("site.json", "themes.json", "organisations.json", "networks.json")
 USER_FILE = "users.json"
+ACTIVITY_FILE = "activity.json"
 OUTCOMES = ("created", "updated", "unchanged")
 # The page Wagtail's initial migration creates under the root ("Welcome to your new Wagtail site!").
 WELCOME_PAGE_SLUG = "home"
@@ -77,6 +83,7 @@ class LoadReport:
     seconds: float = 0.0
     demo_password: str = ""
     demo_accounts: list = field(default_factory=list)  # (e-mail, what the account is for)
+    unlisted_accounts: int = 0  # the demo networks' other members, not worth a line each
 
     def add(self, kind, outcome):
         self.counts.setdefault(kind, Counter())[outcome] += 1
@@ -107,14 +114,18 @@ def load_demo_content(content_dir=None, users=False):
     :class:`DemoContentError` when the content is missing or inconsistent (nothing is written then).
     """
     content_dir = Path(content_dir) if content_dir else default_content_dir()
-    content = read_content(content_dir, USER_FILE if users else None)
+    content = read_content(content_dir, *((USER_FILE, ACTIVITY_FILE) if users else ()))
     started = time.perf_counter()
     report = LoadReport()
     with transaction.atomic():
-        loader = _Loader(report)
-        loader.load(content)
-        if users:
-            loader.sync_users(content["users"])
+        loader = _Loader(report, content_dir)
+        try:
+            loader.load(content)
+            if users:
+                loader.sync_users(content["users"])
+                workshop_demo.sync_activity(loader, content["activity"])
+        except workshop_demo.DemoContentError as error:
+            raise DemoContentError(str(error)) from None
     report.seconds = time.perf_counter() - started
     return report
 
@@ -175,8 +186,9 @@ def _field_value(instance, name):
 
 
 class _Loader:
-    def __init__(self, report):
+    def __init__(self, report, content_dir):
         self.report = report
+        self.content_dir = content_dir
 
     # -- the whole load ---------------------------------------------------------------------------------
 
@@ -203,8 +215,10 @@ class _Loader:
             network = self.sync_network(index, spec, themes, organisations)
             if network.members_group_id is None:  # a network loaded before networks had groups
                 ensure_network_groups(network)
-            for workshop in spec.get("workshops", []):
-                self.sync_workshop(network, workshop)
+            documents = workshop_demo.sync_documents(self, network, spec.get("documents", []), self.content_dir)
+            for workshop_spec in spec.get("workshops", []):
+                workshop = self.sync_workshop(network, workshop_spec, documents)
+                workshop_demo.sync_tasks(self, workshop, workshop_spec.get("tasks", []), local_datetime)
 
     # -- demo accounts ----------------------------------------------------------------------------------
 
@@ -259,7 +273,10 @@ class _Loader:
                 self.report.add("memberships", "created" if created else "unchanged")
             roles = [f"{m['role']} in {m['network']}" for m in person.get("memberships", [])]
             description = "programme office staff" if values["is_staff"] else ", ".join(roles) or "member of nothing"
-            self.report.demo_accounts.append((user.email, description))
+            if person.get("listed", True):
+                self.report.demo_accounts.append((user.email, description))
+            else:
+                self.report.unlisted_accounts += 1
 
     # -- snippets and settings --------------------------------------------------------------------------
 
@@ -377,7 +394,8 @@ class _Loader:
         }
         return self.sync_page("networks", index, NetworkPage, values, relations=relations)
 
-    def sync_workshop(self, network, spec):
+    def sync_workshop(self, network, spec, documents):
+        where = f"Workshop {network.slug}/{spec['slug']}"
         values = self.page_values(
             spec,
             number=spec["number"],
@@ -387,6 +405,10 @@ class _Loader:
             online_url=spec.get("online_url", ""),
             summary=spec.get("summary", ""),
             agenda=spec.get("agenda", []),
+            capacity=spec.get("capacity"),
+            cancelled=spec.get("cancelled", False),
+            members_content=workshop_demo.with_documents(spec.get("members_content", []), documents, where),
+            facilitator_notes=workshop_demo.with_documents(spec.get("facilitator_notes", []), documents, where),
         )
         return self.sync_page("workshops", network, WorkshopPage, values)
 

@@ -4,6 +4,7 @@ An upload is checked before anything is stored: the size (settings.UPLOAD_MAX_BY
 (settings.WAGTAILDOCS_EXTENSIONS) and, for the common types, that the content is what the extension
 claims (a PDF starts as a PDF, an Office file is a zip or an OLE2 container, a text file is not HTML or a
 program, …). Only a file that passes all three becomes a Wagtail Document in the network's collection.
+`check_upload` is that check on its own: the answer files of workshop tasks go through it too.
 """
 
 import os
@@ -75,6 +76,44 @@ def looks_like_text(head):
     return not start.startswith(MARKUP_STARTS)
 
 
+def upload_help_text():
+    """What the upload fields say about the limits: the allowed types and the largest size."""
+    return _("Sallitut tiedostotyypit: %(types)s. Enimmäiskoko %(size)s.") % {
+        "types": ", ".join(allowed_extensions()),
+        "size": filesizeformat(settings.UPLOAD_MAX_BYTES),
+    }
+
+
+def accept_attribute():
+    """The file input's `accept`: the allowed extensions, so the browser offers only those."""
+    return ",".join(f".{extension}" for extension in allowed_extensions())
+
+
+def check_upload(uploaded):
+    """Raises ValidationError (code "extension", "size" or "content") unless the uploaded file has an allowed
+    extension, is within settings.UPLOAD_MAX_BYTES and its first bytes fit its extension. Reads only the
+    file's head; the file is left at its start."""
+    extension = extension_of(uploaded.name)
+    if extension not in allowed_extensions():
+        raise forms.ValidationError(
+            _("Tiedostotyyppi ”%(type)s” ei ole sallittu. Sallitut tiedostotyypit: %(types)s."),
+            code="extension",
+            params={"type": extension or _("ei päätettä"), "types": ", ".join(allowed_extensions())},
+        )
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("Tiedosto on liian suuri (%(size)s). Enimmäiskoko on %(limit)s."),
+            code="size",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+        )
+    if not content_matches(extension, read_head(uploaded)):
+        raise forms.ValidationError(
+            _("Tiedoston sisältö ei vastaa sen päätettä ”%(type)s”. Tallenna tiedosto oikeassa muodossa."),
+            code="content",
+            params={"type": extension},
+        )
+
+
 class DocumentUploadForm(forms.Form):
     """A facilitator adds a file to the network's materials."""
 
@@ -98,34 +137,12 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        extensions = allowed_extensions()
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{extension}" for extension in extensions)
-        self.fields["file"].help_text = _("Sallitut tiedostotyypit: %(types)s. Enimmäiskoko %(size)s.") % {
-            "types": ", ".join(extensions),
-            "size": filesizeformat(settings.UPLOAD_MAX_BYTES),
-        }
+        self.fields["file"].widget.attrs["accept"] = accept_attribute()
+        self.fields["file"].help_text = upload_help_text()
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        extension = extension_of(uploaded.name)
-        if extension not in allowed_extensions():
-            raise forms.ValidationError(
-                _("Tiedostotyyppi ”%(type)s” ei ole sallittu. Sallitut tiedostotyypit: %(types)s."),
-                code="extension",
-                params={"type": extension or _("ei päätettä"), "types": ", ".join(allowed_extensions())},
-            )
-        if uploaded.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Tiedosto on liian suuri (%(size)s). Enimmäiskoko on %(limit)s."),
-                code="size",
-                params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-            )
-        if not content_matches(extension, read_head(uploaded)):
-            raise forms.ValidationError(
-                _("Tiedoston sisältö ei vastaa sen päätettä ”%(type)s”. Tallenna tiedosto oikeassa muodossa."),
-                code="content",
-                params={"type": extension},
-            )
+        check_upload(uploaded)
         return uploaded
 
     def save(self, network, user):

@@ -209,6 +209,10 @@ class NetworkPage(Page):
         context["past_workshops"] = [w for w in reversed(workshops) if w.end < now]
         context["facilitator_list"] = self.facilitators.select_related("organisation")
         context["organisation_list"] = self.organisations.order_by("name")
+        from workshops.feedback_results import network_running_average
+
+        # Shown only from FEEDBACK_MIN_ANSWERS answers up, so that no one can be identified. One query.
+        context["feedback_average"] = network_running_average(self)
         from .access import network_access
 
         context["access"] = network_access(request.user, self)

@@ -63,9 +63,9 @@ def make_workshop(network, days_from_now=7, number=None, **fields):
     start = timezone.now() + timedelta(days=days_from_now)
     fields.setdefault("place", "Kuntatalo, Toinen linja 14, Helsinki")
     n = next(_counter)
+    fields.setdefault("title", f"Työpaja {n}")
     return network.add_child(
         instance=WorkshopPage(
-            title=f"Työpaja {n}",
             slug=f"tyopaja-{n}",
             number=number or n,
             start=start,

@@ -7,4 +7,5 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Työpajat")
 
     def ready(self):
-        from . import registrations, signals  # noqa: F401 - connects their receivers
+        # Connects their signal receivers and registers their parts of a person's data export.
+        from . import answers, data, feedback_results, registrations, signals  # noqa: F401

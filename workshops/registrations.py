@@ -1,1 +1,306 @@
-"""Skeleton: being written (issue 5)."""
+"""Coming or not: members' answers (yes / maybe / no), places and the waiting list, and attendance.
+
+Every change runs in a transaction that first locks the workshop's row (`_locked`), so two answers to the
+same workshop never decide on the same free place: on PostgreSQL concurrent "yes" answers queue behind
+the lock and the capacity is never exceeded; SQLite serialises writers anyway.
+
+- A "yes" takes a place while there are free places and nobody is in line; otherwise it waits in line
+  (`waitlisted`), in the order of `responded` (when the person said yes).
+- When a place frees up (a "yes" turns into "maybe" or "no", the capacity is raised or removed and the
+  page published, a member leaves the network, an account is deleted), the first in line get the free
+  places and an e-mail.
+- Lowering the capacity takes no place away: the line simply waits until enough places free up.
+- Answers are refused for a cancelled workshop and once the workshop has started; attendance can be
+  marked only once it has started.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.signals import page_published
+
+from accounts.data import account_deleted, register_exporter
+from home.email import send_templated_email
+from networks.models import Membership
+
+from .models import Registration, WorkshopPage
+
+Response = Registration.Response
+
+
+class RegistrationError(Exception):
+    """An answer or attendance that cannot be saved; `message` says why, for the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    """What `respond` did: the registration as saved and how the person should be told."""
+
+    registration: Registration
+    # "place" (a confirmed place), "waitlisted", "maybe" or "no"
+    status: str
+    # True when the answer was the same as before (a "yes" keeps its place or its place in line).
+    unchanged: bool = False
+    # Place in line (1 = next) when waitlisted.
+    position: int | None = None
+    # The people who got a place because this answer freed one.
+    promoted: list = field(default_factory=list)
+
+
+def has_started(workshop, now=None):
+    return workshop.start <= (now or timezone.now())
+
+
+def closed_reason(workshop, now=None):
+    """Why answers are no longer taken, or None while they are."""
+    if workshop.cancelled:
+        return _("Työpaja on peruttu, joten siihen ei voi enää ilmoittautua.")
+    if has_started(workshop, now):
+        return _("Työpaja on jo alkanut, joten vastausta ei voi enää muuttaa.")
+    return None
+
+
+def _locked(workshop):
+    """The workshop, re-read with its row locked until the surrounding transaction ends."""
+    return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
+
+
+def counts(workshop):
+    """{'places', 'waiting', 'maybe', 'no', 'attended', 'answered'} of a workshop, in one query."""
+    yes = Q(response=Response.YES)
+    return Registration.objects.filter(workshop=workshop).aggregate(
+        places=Count("pk", filter=yes & Q(waitlisted=False)),
+        waiting=Count("pk", filter=yes & Q(waitlisted=True)),
+        maybe=Count("pk", filter=Q(response=Response.MAYBE)),
+        no=Count("pk", filter=Q(response=Response.NO)),
+        attended=Count("pk", filter=Q(attended=True)),
+        answered=Count("pk", filter=~Q(response="")),
+    )
+
+
+def waiting_list(workshop):
+    """The people in line, first in line first (a queryset of Registrations with their users)."""
+    return (
+        Registration.objects.filter(workshop=workshop, response=Response.YES, waitlisted=True)
+        .select_related("user")
+        .order_by("responded", "pk")
+    )
+
+
+def position_in_line(registration):
+    """1 for the first in line; None when the person is not in line. One query."""
+    if not (registration.response == Response.YES and registration.waitlisted):
+        return None
+    ahead = Registration.objects.filter(
+        Q(responded__lt=registration.responded) | Q(responded=registration.responded, pk__lt=registration.pk),
+        workshop_id=registration.workshop_id,
+        response=Response.YES,
+        waitlisted=True,
+    )
+    return ahead.count() + 1
+
+
+def _free_places(workshop):
+    """Places nobody holds; None for a workshop without a limit."""
+    if workshop.capacity is None:
+        return None
+    taken = Registration.objects.filter(workshop=workshop, response=Response.YES, waitlisted=False).count()
+    return max(workshop.capacity - taken, 0)
+
+
+def _promote(workshop):
+    """Gives free places to the first in line and e-mails them. Call with the workshop locked.
+
+    Returns the promoted registrations. Nobody is promoted for a cancelled or started workshop.
+    """
+    if closed_reason(workshop) is not None:
+        return []
+    free = _free_places(workshop)
+    if free == 0:
+        return []
+    line = waiting_list(workshop)
+    promoted = list(line if free is None else line[:free])
+    if not promoted:
+        return []
+    Registration.objects.filter(pk__in=[registration.pk for registration in promoted]).update(waitlisted=False)
+    network = workshop.get_parent()
+    for registration in promoted:
+        registration.waitlisted = False
+        _tell_promoted(workshop, network, registration.user)
+    return promoted
+
+
+def _tell_promoted(workshop, network, user):
+    """The e-mail to someone who got a place from the waiting list, in the site's language and time zone
+    (whoever's request freed the place). Sent whatever their setting for network e-mail: the person asked
+    for it by joining the line (the page says they will be e-mailed)."""
+    if not user.is_active or user.deleted:
+        return
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        send_templated_email(
+            [user.email],
+            "waitlist_place",
+            {
+                "workshop": workshop,
+                "network": network,
+                "user": user,
+                "path": reverse("space-workshop", args=[network.slug, workshop.pk]),
+            },
+        )
+
+
+def respond(workshop, user, response):
+    """Saves `user`'s answer to "are you coming?" and returns an Outcome.
+
+    Raises RegistrationError for an unknown answer, a cancelled workshop or one that has started;
+    nothing is changed then.
+    """
+    if response not in Response.values:
+        raise RegistrationError(_("Valitse, tuletko: kyllä, ehkä tai en."))
+    with transaction.atomic():
+        workshop = _locked(workshop)
+        reason = closed_reason(workshop)
+        if reason is not None:
+            raise RegistrationError(reason)
+        registration = Registration.objects.filter(workshop=workshop, user=user).first()
+        had_place = registration is not None and registration.has_place
+
+        if registration is not None and registration.response == response:
+            before = status_of(registration)
+            if registration.waitlisted and _promote(workshop):  # a place freed without a promotion yet
+                registration.refresh_from_db()
+            status = status_of(registration)
+            return Outcome(registration, status, unchanged=status == before, position=position_in_line(registration))
+
+        if registration is None:
+            registration = Registration(workshop=workshop, user=user)
+        registration.response = response
+        registration.responded = timezone.now()
+        registration.waitlisted = False
+        if response == Response.YES:
+            # Anyone already in line goes first: after this, either the line is empty or no place is free.
+            _promote(workshop)
+            registration.waitlisted = _free_places(workshop) == 0
+        registration.save()
+
+        promoted = _promote(workshop) if had_place else []
+        return Outcome(
+            registration, status_of(registration), position=position_in_line(registration), promoted=promoted
+        )
+
+
+def status_of(registration):
+    """The person's state: "place", "waitlisted", "maybe", "no", or "none" (no answer, or no registration)."""
+    if registration is None or not registration.response:
+        return "none"
+    if registration.response == Response.YES:
+        return "waitlisted" if registration.waitlisted else "place"
+    return registration.response
+
+
+def mark_attendance(workshop, listed, attended):
+    """Sets who attended: True for the users in `attended`, False for the others in `listed` (user ids).
+
+    People who never answered get a registration with a blank answer. The caller passes only ids of the
+    network's active members. Raises RegistrationError before the workshop has started or if it was
+    cancelled. Returns the number of people marked as attended. A fixed number of queries.
+    """
+    listed = set(listed)
+    attended = set(attended) & listed
+    with transaction.atomic():
+        workshop = _locked(workshop)
+        if workshop.cancelled:
+            raise RegistrationError(_("Työpaja on peruttu, joten läsnäoloa ei merkitä."))
+        if not has_started(workshop):
+            raise RegistrationError(_("Läsnäolon voi merkitä vasta, kun työpaja on alkanut."))
+        existing = {
+            registration.user_id: registration
+            for registration in Registration.objects.filter(workshop=workshop, user_id__in=listed)
+        }
+        changed, new = [], []
+        for user_id in sorted(listed):
+            value = user_id in attended
+            registration = existing.get(user_id)
+            if registration is None:
+                new.append(Registration(workshop=workshop, user_id=user_id, attended=value))
+            elif registration.attended is not value:
+                registration.attended = value
+                changed.append(registration)
+        if changed:
+            Registration.objects.bulk_update(changed, ["attended"])
+        if new:
+            Registration.objects.bulk_create(new)
+    return len(attended)
+
+
+@receiver(page_published, sender=WorkshopPage)
+def give_freed_places(sender, instance, **kwargs):
+    """A facilitator raised (or removed) the limit and published the page: people in line get the places."""
+    with transaction.atomic():
+        _promote(_locked(instance))
+
+
+def withdraw_upcoming(user, network=None):
+    """Removes `user`'s answers to workshops that have not started (of `network`, or of every network),
+    and gives the places they held to the people in line."""
+    upcoming = Registration.objects.filter(user=user, workshop__start__gt=timezone.now())
+    workshops = WorkshopPage.objects.filter(pk__in=upcoming.values("workshop"))
+    if network is not None:
+        workshops = workshops.child_of(network)
+    with transaction.atomic():
+        for workshop in workshops:
+            locked = _locked(workshop)
+            Registration.objects.filter(user=user, workshop=locked).delete()
+            _promote(locked)
+
+
+@receiver(post_save, sender=Membership)
+def membership_ended(sender, instance, update_fields=None, **kwargs):
+    """Someone left the network (or was removed): their places in its coming workshops go to the line."""
+    if instance.left is None or (update_fields is not None and "left" not in update_fields):
+        return
+    if Membership.objects.active().filter(user_id=instance.user_id, network_id=instance.network_id).exists():
+        return  # back in the network under another membership
+    withdraw_upcoming(instance.user, instance.network)
+
+
+@receiver(account_deleted)
+def account_deleted_withdraw(sender, user, **kwargs):
+    """A deleted account's answers to workshops still to come go, and their places go to the line."""
+    withdraw_upcoming(user)
+
+
+@register_exporter("workshop_registrations")
+def export_registrations(user):
+    from networks.models import NetworkPage
+
+    registrations = list(
+        Registration.objects.filter(user=user).select_related("workshop").order_by("workshop__start", "pk")
+    )
+    steplen = WorkshopPage.steplen
+    parent_paths = {registration.workshop.path[:-steplen] for registration in registrations}
+    networks = dict(NetworkPage.objects.filter(path__in=parent_paths).values_list("path", "title"))
+    return [
+        {
+            "network": networks.get(registration.workshop.path[:-steplen]),
+            "workshop": registration.workshop.title,
+            "start": registration.workshop.start.isoformat(),
+            "response": registration.response or None,
+            "response_label": str(registration.get_response_display()) if registration.response else None,
+            "waitlisted": registration.response == Response.YES and registration.waitlisted,
+            "responded": registration.responded.isoformat() if registration.response else None,
+            "attended": registration.attended,
+        }
+        for registration in registrations
+    ]

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.documents import get_document_model
 
 from home.pagination import paginate
-from workshops.models import WorkshopPage
+from workshops.models import Registration, Task, WorkshopPage
+from workshops.views.common import member_organisation, with_answered
 
 from ..decorators import member_required
 from ..documents import DocumentUploadForm
@@ -23,6 +24,7 @@ from ..groups import ensure_network_groups
 from ..models import JoinRequest, Membership
 
 LATEST_DOCUMENTS = 5
+OPEN_TASKS = 5
 DOCUMENTS_PER_PAGE = 20
 
 # The order of roles within an organisation in the directory: who runs the network first.
@@ -48,6 +50,16 @@ def dashboard(request, access):
     next_workshop = (
         WorkshopPage.objects.live().child_of(network).filter(end__gte=timezone.now()).order_by("start").first()
     )
+    registration = None
+    if next_workshop is not None:
+        registration = Registration.objects.filter(workshop=next_workshop, user=request.user).first()
+    open_tasks = with_answered(
+        Task.objects.filter(workshop__in=WorkshopPage.objects.live().child_of(network), due__gte=timezone.now())
+        .select_related("workshop")
+        .order_by("due", "pk")[:OPEN_TASKS],
+        request.user,
+        member_organisation(access, request.user),
+    )
     pending_requests = None
     if access.is_facilitator:
         pending_requests = JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING).count()
@@ -55,6 +67,8 @@ def dashboard(request, access):
         "access": access,
         "active_tab": "dashboard",
         "next_workshop": next_workshop,
+        "registration": registration,
+        "open_tasks": open_tasks,
         "latest_documents": list(network_documents(network)[:LATEST_DOCUMENTS]),
         "pending_requests": pending_requests,
     }

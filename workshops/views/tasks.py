@@ -1,12 +1,296 @@
-"""Skeleton: being written (issue 5)."""
+"""Workshop tasks in the member space: the facilitator creates and edits them, follows who has answered
+and reminds those who have not; members answer (alone, or together for their organisation), edit their
+answer until the due date and read others' answers when the task shows them.
+
+Every view runs a fixed number of queries whatever the number of members, answers and files. An answer
+file is served only by `download_file`, to people who may read the answer; to anyone else it does not
+exist (404).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from networks.decorators import facilitator_required, member_required
+
+from .. import answers as actions
+from ..forms.tasks import AnswerForm, TaskForm
+from ..models import Submission, SubmissionFile, Task
+from .common import get_task, get_workshop, member_organisation, with_answered
+
+TASK_FIELDS = ("kind", "title", "instructions", "due", "answered_by", "answers_visible")
 
 
 def tasks_context(request, access, workshop):
-    return {}
+    """The workshop page's tasks, each with `answered` for this person (and, for facilitators,
+    `answer_count`). Two queries."""
+    tasks = Task.objects.filter(workshop=workshop).order_by("due", "pk")
+    if access.is_facilitator:
+        tasks = tasks.annotate(answer_count=Count("submissions"))
+    return {"workshop_tasks": with_answered(tasks, request.user, member_organisation(access, request.user))}
 
 
-def create(request, *args, **kwargs):
-    raise NotImplementedError
+def task_url(access, task, anchor=""):
+    return reverse("task", args=[access.network.slug, task.pk]) + anchor
 
 
-detail = edit = answers = remind = download_file = delete_file = create
+# ---------- The facilitator's task form ----------
+
+
+def render_task_form(request, access, workshop, form, task=None):
+    context = {"access": access, "active_tab": "workshops", "workshop": workshop, "task": task, "form": form}
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, "workshops/tasks/task_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@facilitator_required
+def create(request, access, workshop_id):
+    workshop = get_workshop(access.network, workshop_id)
+    if request.method != "POST":
+        return render_task_form(request, access, workshop, TaskForm())
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        return render_task_form(request, access, workshop, form)
+    fields = {name: form.cleaned_data[name] for name in TASK_FIELDS}
+    task, recipients = actions.create_task(workshop, access.network, request.user, **fields)
+    if recipients:
+        message = _("Tehtävä ”%(title)s” on julkaistu. Ilmoitus lähti sähköpostilla %(count)s jäsenelle.")
+    else:
+        message = _("Tehtävä ”%(title)s” on julkaistu. Kukaan jäsenistä ei ota vastaan sähköposti-ilmoituksia.")
+    messages.success(request, message % {"title": task.title, "count": recipients})
+    return redirect(task_url(access, task))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@facilitator_required
+def edit(request, access, task_id):
+    task = get_task(access.network, task_id)
+    if request.method != "POST":
+        return render_task_form(request, access, task.workshop, TaskForm(instance=task), task)
+    form = TaskForm(request.POST, instance=Task.objects.select_related("workshop").get(pk=task.pk))
+    if form.is_valid():
+        try:
+            actions.update_task(task, **{name: form.cleaned_data[name] for name in TASK_FIELDS})
+        except actions.AnswerRefused as refusal:
+            form.add_error("answered_by", str(refusal))
+        else:
+            messages.success(request, _("Tehtävän muutokset on tallennettu."))
+            return redirect(task_url(access, task))
+    return render_task_form(request, access, task.workshop, form, task)
+
+
+# ---------- The task page and the answer ----------
+
+
+def answer_form(own, data=None, files=None):
+    existing = len(own.files.all()) if own is not None else 0
+    initial = {"text": own.text if own else "", "version": actions.version_of(own)}
+    return AnswerForm(data, files, initial=initial, existing_files=existing)
+
+
+def render_task(request, access, task, organisation, *, form=None, refusal=None, rejected_text="", status=200):
+    """The task page: instructions, the person's answer (and its form while the task is open), and the
+    answers they may read. Four queries for the answers and their files, however many there are."""
+    user = request.user
+    answers_shown = access.is_facilitator or task.answers_visible
+    submissions = Submission.objects.filter(task=task).select_related("user", "organisation", "updated_by")
+    submissions = submissions.prefetch_related("files")
+    if answers_shown:
+        shown = list(
+            submissions.order_by("organisation__name", "user__last_name", "user__first_name", "user__email", "pk")
+        )
+        own = next((s for s in shown if actions.is_own(s, user, organisation)), None)
+        others = [s for s in shown if s is not own]
+    else:
+        own = actions.own_submissions(task, user, organisation).prefetch_related("files").first()
+        others = None
+    no_organisation = task.per_organisation and organisation is None
+    if form is None and task.is_open and not no_organisation:
+        form = answer_form(own)
+    context = {
+        "access": access,
+        "active_tab": "workshops",
+        "task": task,
+        "workshop": task.workshop,
+        "organisation": organisation,
+        "own": own,
+        "others": others,
+        "form": form if task.is_open and not no_organisation else None,
+        "no_organisation": no_organisation,
+        "can_moderate": access.is_facilitator and task.is_open,
+        "refusal": refusal,
+        "rejected_text": rejected_text,
+    }
+    return TemplateResponse(request, "workshops/tasks/task.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_required
+def detail(request, access, task_id):
+    task = get_task(access.network, task_id)
+    organisation = member_organisation(access, request.user)
+    if request.method != "POST":
+        return render_task(request, access, task, organisation)
+
+    rejected_text = request.POST.get("text", "")[:20000]
+    if not task.is_open:
+        return render_task(
+            request, access, task, organisation, refusal=actions.TaskClosed(), rejected_text=rejected_text, status=400
+        )
+    if task.per_organisation and organisation is None:
+        return render_task(request, access, task, organisation, refusal=actions.NoOrganisation(), status=400)
+    own = actions.own_submissions(task, request.user, organisation).prefetch_related("files").first()
+    form = answer_form(own, request.POST, request.FILES)
+    if not form.is_valid():
+        return render_task(request, access, task, organisation, form=form, status=400)
+    try:
+        submission = actions.save_answer(
+            task,
+            request.user,
+            organisation,
+            form.cleaned_data["text"],
+            form.cleaned_data["files"],
+            version=form.cleaned_data["version"],
+        )
+    except actions.TaskClosed as refusal:
+        return render_task(
+            request, access, task, organisation, refusal=refusal, rejected_text=rejected_text, status=400
+        )
+    except actions.AnswerChanged as refusal:
+        # Show the newer answer, keep what the person wrote in the form, and let them save over it knowingly.
+        data = request.POST.copy()
+        data["version"] = actions.version_of(refusal.submission)
+        form = answer_form(refusal.submission, data)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Vastausta on muokattu sillä välin, kun kirjoitit omaasi (muokkaaja: %(name)s). Mitään ei "
+                "tallennettu. Tarkista uusin versio yltä; tekstisi on tallella alla. Jos liitit tiedostoja, "
+                "valitse ne uudelleen."
+            )
+            % {"name": refusal.submission.updated_by.display_name if refusal.submission.updated_by_id else "–"},
+        )
+        return render_task(request, access, task, organisation, form=form, status=400)
+    if submission.organisation_id:
+        message = _("Organisaationne vastaus on tallennettu. Voitte muokata sitä %(due)s asti.")
+    else:
+        message = _("Vastauksesi on tallennettu. Voit muokata sitä %(due)s asti.")
+    messages.success(request, message % {"due": formatted(task.due)})
+    return redirect(task_url(access, task, "#oma-vastaus"))
+
+
+def formatted(moment):
+    """A moment as the pages show it: 15.3.2030 16:00 (Helsinki time)."""
+    return date_format(timezone.localtime(moment), "j.n.Y H:i")
+
+
+# ---------- Answer files ----------
+
+
+def get_file(access, task_id, file_id):
+    task = get_task(access.network, task_id)
+    attachment = get_object_or_404(
+        SubmissionFile.objects.select_related("submission"), pk=file_id, submission__task=task
+    )
+    return task, attachment
+
+
+@require_safe
+@member_required
+def download_file(request, access, task_id, file_id):
+    task, attachment = get_file(access, task_id, file_id)
+    organisation = None if access.is_facilitator else member_organisation(access, request.user)
+    if not actions.may_read(access, task, attachment.submission, request.user, organisation):
+        raise Http404("No such file")
+    try:
+        handle = attachment.file.storage.open(attachment.file.name, "rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("The file is missing") from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@member_required
+def delete_file(request, access, task_id, file_id):
+    task, attachment = get_file(access, task_id, file_id)
+    organisation = member_organisation(access, request.user)
+    if not actions.may_read(access, task, attachment.submission, request.user, organisation):
+        raise Http404("No such file")
+    if not (access.is_facilitator or actions.is_own(attachment.submission, request.user, organisation)):
+        raise PermissionDenied
+    try:
+        emptied = actions.delete_answer_file(attachment)
+    except actions.TaskClosed:
+        messages.error(
+            request,
+            _("Palautusaika päättyi %(due)s. Tiedostoa ”%(name)s” ei poistettu: vastausta ei voi enää muuttaa.")
+            % {"due": formatted(task.due), "name": attachment.name},
+        )
+    else:
+        if emptied:
+            message = _("Tiedosto ”%(name)s” on poistettu. Vastauksessa ei ollut muuta, joten se poistettiin kokonaan.")
+        else:
+            message = _("Tiedosto ”%(name)s” on poistettu vastauksesta.")
+        messages.success(request, message % {"name": attachment.name})
+    return redirect(task_url(access, task, "#oma-vastaus"))
+
+
+# ---------- Who has answered, and the reminder ----------
+
+
+@require_safe
+@facilitator_required
+def answers(request, access, task_id):
+    task = get_task(access.network, task_id)
+    context = {
+        "access": access,
+        "active_tab": "workshops",
+        "task": task,
+        "workshop": task.workshop,
+        "status": actions.AnswerStatus(task, access.network),
+    }
+    return TemplateResponse(request, "workshops/tasks/answers.html", context)
+
+
+@require_POST
+@facilitator_required
+def remind(request, access, task_id):
+    task = get_task(access.network, task_id)
+    try:
+        pending, sent = actions.send_reminder(task, access.network)
+    except actions.TaskClosed:
+        messages.error(
+            request,
+            _("Palautusaika päättyi %(due)s. Muistutusta ei lähetetty.") % {"due": formatted(task.due)},
+        )
+    else:
+        if not pending:
+            messages.info(request, _("Kaikki ovat jo vastanneet. Muistutusta ei lähetetty."))
+        elif not sent:
+            messages.warning(
+                request,
+                _(
+                    "Muistutusta ei lähetetty: kukaan vastaamattomista %(count)s jäsenestä ei ota vastaan "
+                    "sähköposti-ilmoituksia verkoston toiminnasta."
+                )
+                % {"count": pending},
+            )
+        else:
+            messages.success(
+                request,
+                _("Muistutus lähti sähköpostilla %(sent)s jäsenelle, jotka eivät ole vielä vastanneet.")
+                % {"sent": sent},
+            )
+    return redirect("task-answers", access.network.slug, task.pk)

@@ -57,3 +57,5 @@ class Command(BaseCommand):
             self.stdout.write(report.summary())
             for email, description in report.demo_accounts:
                 self.stdout.write(f"  {email} / {report.demo_password}: {description}")
+            if report.unlisted_accounts:
+                self.stdout.write(f"  … and {report.unlisted_accounts} other members of the demo networks.")

@@ -1,0 +1,54 @@
+"""axe in real Chromium finds no serious or critical violation on the participant figures pages: a network's
+(for its facilitator) and the whole programme's (for the programme office)."""
+
+import pytest
+from django.urls import reverse
+
+from networks.models import NetworkPage
+from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_space_accessibility import sign_in
+from tests.factories import make_membership, make_organisation, make_user
+from workshops.models import Registration, WorkshopPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+GENDERS = ["woman", "woman", "woman", "man", "undisclosed", ""]
+ROLES = ["employee", "supervisor", "manager", "employee", "", "employee"]
+
+
+def attendances_in(network):
+    """Six members with organisations, genders and roles, attending the network's workshops."""
+    organisation = make_organisation("Saavutettavuuskunta")
+    workshops = list(WorkshopPage.objects.live().child_of(network))
+    for number, (gender, role) in enumerate(zip(GENDERS, ROLES, strict=True)):
+        user = make_user(f"osallistuja{number}@example.fi", gender=gender, role_category=role)
+        make_membership(network, user, "member", organisation if number % 2 else None)
+        for workshop in workshops[: number % len(workshops) + 1]:
+            Registration.objects.create(workshop=workshop, user=user, response="yes", attended=True)
+
+
+def test_figures_pages_pass_axe(live_server, demo_site, page):
+    network = NetworkPage.objects.live().get(slug="lean")
+    attendances_in(network)
+    facilitator = make_membership(network, make_user("fasilitaattori@example.fi"), "facilitator").user
+    staff = make_user("ohjelmatoimisto@example.fi", is_staff=True)
+
+    failures = {}
+    sign_in(page, live_server, facilitator)
+    response = page.goto(live_server.url + reverse("network-figures", args=[network.slug]))
+    assert response.status == 200
+    assert "Osallistujaluvut" in page.content()
+    violations = serious_violations(page)
+    if violations:
+        failures["network figures"] = violations
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, staff)
+    response = page.goto(live_server.url + reverse("programme-figures"))
+    assert response.status == 200
+    assert network.title in page.content()
+    violations = serious_violations(page)
+    if violations:
+        failures["programme figures"] = violations
+
+    assert not failures, failures

@@ -1,0 +1,326 @@
+"""Workshop tasks and members' answers: every change goes through these functions.
+
+- `create_task` / `update_task`: a facilitator's task, its instructions rendered once (and sanitised);
+  a new task is e-mailed to the network's members once, when the transaction commits.
+- `save_answer`: a member's (or an organisation's shared) answer with its files, all or nothing: if any
+  step fails, the files already written are removed and no row changes. Refused after the due date.
+- `delete_answer_file`: removes one file before the due date.
+- `answer_status` / `send_reminder`: who has and has not answered, per organisation, and a reminder to
+  those who have not (every call sends; `task.reminded` records the last one).
+- Who may read an answer: `may_read`; who may change it: `is_own`.
+
+A file leaves the private storage when its row is deleted, also through a cascade (a task or a
+workshop deleted), once the deletion commits (receiver at the end of this module).
+"""
+
+from datetime import UTC
+
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from discussions.text import render_markdown
+from home.email import send_templated_email
+from networks.models import Membership
+
+from .forms.tasks import display_name
+from .models import Submission, SubmissionFile, Task
+from .notifications import mail_once, member_users, notifiable
+
+
+class AnswerRefused(Exception):
+    """An answer or a change to it that cannot be made; `message` says why, in the person's language."""
+
+    message = ""
+
+    def __init__(self, message=None):
+        super().__init__()
+        if message is not None:
+            self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+class TaskClosed(AnswerRefused):
+    message = _("Palautusaika on päättynyt. Vastausta ei voi enää palauttaa eikä muuttaa.")
+
+
+class NoOrganisation(AnswerRefused):
+    message = _("Tähän tehtävään vastataan organisaatioittain, eikä sinulle ole merkitty organisaatiota.")
+
+
+class AnswerChanged(AnswerRefused):
+    """Someone saved the answer after the person opened it: their save would overwrite that."""
+
+    message = _("Vastausta on muokattu sillä välin, kun kirjoitit omaasi.")
+
+    def __init__(self, submission):
+        super().__init__()
+        self.submission = submission
+
+
+# ---------- Tasks ----------
+
+
+def task_path(task, network):
+    return reverse("task", args=[network.slug, task.pk])
+
+
+@transaction.atomic
+def create_task(workshop, network, author, **fields):
+    """Creates the task and e-mails the network's members about it once (not its author). Returns
+    (task, number of recipients)."""
+    task = Task(workshop=workshop, created_by=author, **fields)
+    task.instructions_html = render_markdown(task.instructions)
+    task.save()
+    recipients = mail_once(
+        workshop,
+        f"task:{task.pk}",
+        member_users(network).exclude(pk=author.pk),
+        "task_published",
+        {"task": task, "network": network, "task_path": task_path(task, network)},
+    )
+    return task, recipients or 0
+
+
+@transaction.atomic
+def update_task(task, **fields):
+    """Saves the facilitator's changes. Who answers cannot change once there are answers (checked again
+    here, under a lock, in case an answer came in while the form was open)."""
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if fields.get("answered_by", locked.answered_by) != locked.answered_by and locked.submissions.exists():
+        raise AnswerRefused(_("Tehtävään on jo vastattu, joten vastaajaa ei voi enää vaihtaa."))
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.instructions_html = render_markdown(task.instructions)
+    task.save()
+    return task
+
+
+# ---------- Who may read and change an answer ----------
+
+
+def is_own(submission, user, organisation):
+    """The person's own answer, or their organisation's shared one."""
+    if submission.organisation_id is None:
+        return submission.user_id == user.pk
+    return organisation is not None and submission.organisation_id == organisation.pk
+
+
+def may_read(access, task, submission, user, organisation):
+    """Facilitators and staff read every answer; members their own, and all when the task shows them."""
+    return access.is_facilitator or task.answers_visible or is_own(submission, user, organisation)
+
+
+def own_submissions(task, user, organisation):
+    """The answer that is the person's to write: their own, or their organisation's for a shared task."""
+    if task.per_organisation:
+        if organisation is None:
+            return Submission.objects.none()
+        return Submission.objects.filter(task=task, organisation=organisation)
+    return Submission.objects.filter(task=task, user=user, organisation__isnull=True)
+
+
+def version_of(submission):
+    """What the answer form remembers of the answer it was opened on: when it was last saved."""
+    return "" if submission is None else submission.updated.astimezone(UTC).isoformat()
+
+
+# ---------- Answers ----------
+
+
+def _storage():
+    return SubmissionFile._meta.get_field("file").storage
+
+
+def save_answer(task, user, organisation, text, uploads, version=None):
+    """Saves the person's answer (for a shared task, their organisation's) with new files, all or nothing.
+
+    Raises TaskClosed after the due date, NoOrganisation for a shared task when the person has no
+    organisation, AnswerChanged if `version` (from the form) is not the answer's current one.
+    """
+    written = []
+    try:
+        with transaction.atomic():
+            # The task row serialises answers with each other and with the facilitator's edits.
+            task = Task.objects.select_for_update().get(pk=task.pk)
+            if not task.is_open:
+                raise TaskClosed()
+            if task.per_organisation and organisation is None:
+                raise NoOrganisation()
+            submission = own_submissions(task, user, organisation).select_for_update().first()
+            if submission is not None and version is not None and version != version_of(submission):
+                raise AnswerChanged(submission)
+            if submission is None:
+                submission = Submission(
+                    task=task, user=user, organisation=organisation if task.per_organisation else None
+                )
+            submission.text = text
+            submission.text_html = render_markdown(text) if text.strip() else ""
+            submission.updated_by = user
+            submission.save()
+            for uploaded in uploads:
+                attachment = SubmissionFile(
+                    submission=submission, name=display_name(uploaded.name), size=uploaded.size, uploaded_by=user
+                )
+                attachment.file.save(uploaded.name, uploaded, save=False)
+                written.append(attachment.file.name)
+                attachment.save()
+    except BaseException:
+        for name in written:
+            _storage().delete(name)
+        raise
+    return submission
+
+
+def delete_answer_file(attachment):
+    """Removes one file of an answer before the due date; the stored file goes when the deletion commits.
+    An answer left with neither text nor files is removed too (it no longer counts as answered).
+    Returns True if the whole answer went."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=attachment.submission.task_id)
+        if not task.is_open:
+            raise TaskClosed()
+        submission = attachment.submission
+        attachment.delete()
+        if not submission.text.strip() and not submission.files.exists():
+            submission.delete()
+            return True
+    return False
+
+
+@receiver(post_delete, sender=SubmissionFile, dispatch_uid="workshops.answers.remove_stored_file")
+def remove_stored_file(sender, instance, **kwargs):
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------- Who has answered ----------
+
+
+class MemberRow:
+    """One expected answerer in the overview, with their answer (per-person tasks) if they have one."""
+
+    def __init__(self, user, submission=None):
+        self.user = user
+        self.submission = submission
+
+
+class OrganisationGroup:
+    """An organisation's members in the overview (organisation None: members without one) and, for a
+    shared task, the organisation's answer."""
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        self.members = []
+        self.submission = None
+
+    @property
+    def answered_count(self):
+        return sum(1 for row in self.members if row.submission is not None)
+
+    @property
+    def pending_members(self):
+        return [row for row in self.members if row.submission is None]
+
+
+class AnswerStatus:
+    """Who has and has not answered a task, per organisation. Two queries whatever the numbers."""
+
+    def __init__(self, task, network):
+        self.task = task
+        memberships = (
+            Membership.objects.active()
+            .filter(network=network, user__is_active=True, user__deleted__isnull=True)
+            .exclude(role=Membership.Role.FACILITATOR)
+            .select_related("user", "organisation", "user__organisation")
+        )
+        submissions = (
+            Submission.objects.filter(task=task)
+            .select_related("user", "organisation", "updated_by")
+            .annotate(file_count=Count("files"))
+        )
+        groups = {}
+        if task.per_organisation:
+            by_organisation = {s.organisation_id: s for s in submissions if s.organisation_id is not None}
+            for membership in memberships:
+                organisation = membership.organisation or membership.user.organisation
+                group = groups.setdefault(organisation.pk if organisation else None, OrganisationGroup(organisation))
+                group.members.append(MemberRow(membership.user))
+            for key, group in groups.items():
+                group.submission = by_organisation.pop(key, None) if key is not None else None
+            for submission in by_organisation.values():  # organisations with no current members
+                group = OrganisationGroup(submission.organisation)
+                group.submission = submission
+                groups[submission.organisation_id] = group
+            self.others = []
+        else:
+            by_user = {s.user_id: s for s in submissions if s.organisation_id is None}
+            for membership in memberships:
+                organisation = membership.organisation or membership.user.organisation
+                group = groups.setdefault(organisation.pk if organisation else None, OrganisationGroup(organisation))
+                group.members.append(MemberRow(membership.user, by_user.pop(membership.user_id, None)))
+            # Facilitators and former members who answered.
+            self.others = sorted(by_user.values(), key=lambda s: s.user.display_name.casefold())
+        for group in groups.values():
+            group.members.sort(key=lambda row: (row.user.last_name.casefold(), row.user.display_name.casefold()))
+        self.without_organisation = groups.pop(None, None)
+        self.groups = sorted(groups.values(), key=lambda group: group.organisation.name.casefold())
+
+    @property
+    def answered_count(self):
+        if self.task.per_organisation:
+            return sum(1 for group in self.groups if group.submission is not None)
+        rows = [row for group in self.all_groups for row in group.members]
+        return sum(1 for row in rows if row.submission is not None)
+
+    @property
+    def expected_count(self):
+        if self.task.per_organisation:
+            return len(self.groups)
+        return sum(len(group.members) for group in self.all_groups)
+
+    @property
+    def all_groups(self):
+        return [*self.groups, *([self.without_organisation] if self.without_organisation else [])]
+
+    def pending_users(self):
+        """The people who are still expected to answer: for a shared task, the members of organisations
+        without an answer (members without an organisation cannot answer it)."""
+        if self.task.per_organisation:
+            return [row.user for group in self.groups if group.submission is None for row in group.members]
+        return [row.user for group in self.all_groups for row in group.pending_members]
+
+
+def send_reminder(task, network):
+    """E-mails a reminder to the notifiable people who have not answered and records it on the task.
+    Returns (people still expected to answer, recipients). Raises TaskClosed after the due date."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("workshop").get(pk=task.pk)
+        if not task.is_open:
+            raise TaskClosed()
+        pending = AnswerStatus(task, network).pending_users()
+        recipients = list(
+            notifiable(User.objects.filter(pk__in=[user.pk for user in pending])).values_list("email", flat=True)
+        )
+        if recipients:
+            send_templated_email(
+                recipients,
+                "task_reminder",
+                {
+                    "task": task,
+                    "workshop": task.workshop,
+                    "network": network,
+                    "task_path": task_path(task, network),
+                },
+            )
+            task.reminded = timezone.now()
+            task.save(update_fields=["reminded"])
+    return len(pending), len(recipients)

@@ -1,0 +1,160 @@
+"""The workshop side of the demo content: network documents, tasks, and — with the demo accounts — the
+activity of the demo networks (registrations, attendance, answers, feedback) from ``activity.json``.
+
+Called by networks.demo's loader, whose ``sync_object`` and report it uses, so the same rules hold:
+everything is found by its natural key, only differences are written, and a second run writes nothing.
+Activity rows are only ever created, never overwritten: someone trying the demo may have changed them.
+"""
+
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from wagtail.documents import get_document_model
+
+from discussions.text import render_markdown
+
+from .models import Feedback, Registration, Submission, Task, WorkshopPage
+
+DEMO_EMAIL_DOMAIN = "@demo.verkostamo.fi"
+
+
+class DemoContentError(Exception):
+    """Raised for inconsistent demo content; networks.demo re-raises it as its own error."""
+
+
+def sync_documents(loader, network, specs, content_dir):
+    """The network's demo documents in its private collection, by title; returns {file name: Document}."""
+    Document = get_document_model()  # noqa: N806
+    documents = {}
+    for spec in specs:
+        path = Path(content_dir) / "documents" / spec["file"]
+        if not path.is_file():
+            raise DemoContentError(f"Network {network.slug!r}: document file {path} is missing.")
+        document = Document.objects.filter(collection=network.collection, title=spec["title"]).first()
+        if document is None:
+            with path.open("rb") as handle:
+                document = Document(title=spec["title"], collection=network.collection)
+                document.file.save(spec["file"], File(handle), save=False)
+                document._set_document_file_metadata()
+                document.save()
+            loader.report.add("documents", "created")
+        else:
+            loader.report.add("documents", "unchanged")
+        documents[spec["file"]] = document
+    return documents
+
+
+def with_documents(blocks, documents, where):
+    """StreamField data whose document blocks name a file of the network's documents, with its id instead."""
+    resolved = []
+    for block in blocks:
+        if block["type"] == "document":
+            if block["value"] not in documents:
+                raise DemoContentError(f"{where}: document {block['value']!r} is not among the network's documents.")
+            block = {**block, "value": documents[block["value"]].pk}
+        resolved.append(block)
+    return resolved
+
+
+def sync_tasks(loader, workshop, specs, local_datetime):
+    existing = {task.title: task for task in Task.objects.filter(workshop=workshop)}
+    for spec in specs:
+        values = {
+            "kind": spec["kind"],
+            "instructions": spec["instructions"],
+            "instructions_html": render_markdown(spec["instructions"]),
+            "due": local_datetime(spec["due"]),
+            "answered_by": spec.get("answered_by", Task.AnsweredBy.PERSON),
+            "answers_visible": spec.get("answers_visible", False),
+        }
+        lookup = {"workshop": workshop, "title": spec["title"]}
+        loader.sync_object("tasks", Task, existing.get(spec["title"]), lookup, values)
+
+
+def sync_activity(loader, spec):
+    """Registrations, attendance, feedback and answers of the demo people (see activity.json)."""
+    from networks.models import NetworkPage
+
+    people = {
+        user.email.removesuffix(DEMO_EMAIL_DOMAIN): user
+        for user in get_user_model().objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).select_related("organisation")
+    }
+
+    def person(where, handle):
+        if handle not in people:
+            raise DemoContentError(f"{where}: nobody is called {handle!r} among the demo accounts.")
+        return people[handle]
+
+    for network_slug, workshops in spec["networks"].items():
+        network = NetworkPage.objects.filter(slug=network_slug).order_by("pk").first()
+        if network is None:
+            raise DemoContentError(f"Activity: network {network_slug!r} is unknown.")
+        by_number = {workshop.number: workshop for workshop in WorkshopPage.objects.child_of(network)}
+        for number, activity in workshops.items():
+            workshop = by_number.get(int(number))
+            where = f"Activity of {network_slug} workshop {number}"
+            if workshop is None:
+                raise DemoContentError(f"{where}: the workshop is unknown.")
+            named = partial(person, where)
+            sync_registrations(loader, workshop, activity, named)
+            sync_feedback(loader, workshop, activity.get("feedback", []), named)
+            sync_answers(loader, workshop, activity.get("answers", []), named, where)
+
+
+def sync_registrations(loader, workshop, activity, person):
+    """Answers in list order (the waiting list's order too), then who attended."""
+    answered_at = workshop.start - timedelta(days=14)
+    places_taken = Registration.objects.filter(workshop=workshop, response="yes", waitlisted=False).count()
+    for response in ("yes", "maybe", "no"):
+        for position, handle in enumerate(activity.get("rsvp", {}).get(response, [])):
+            waitlisted = response == "yes" and workshop.capacity is not None and places_taken >= workshop.capacity
+            _registration, created = Registration.objects.get_or_create(
+                workshop=workshop,
+                user=person(handle),
+                defaults={
+                    "response": response,
+                    "waitlisted": waitlisted,
+                    "responded": answered_at + timedelta(minutes=position),
+                },
+            )
+            if created and response == "yes" and not waitlisted:
+                places_taken += 1
+            loader.report.add("registrations", "created" if created else "unchanged")
+    for handle in activity.get("attended", []):
+        registration, created = Registration.objects.get_or_create(
+            workshop=workshop, user=person(handle), defaults={"attended": True}
+        )
+        if registration.attended is None:
+            registration.attended = True
+            registration.save(update_fields=["attended"])
+            created = True
+        loader.report.add("attendance", "created" if created else "unchanged")
+
+
+def sync_feedback(loader, workshop, specs, person):
+    for spec in specs:
+        statements = dict(zip(Feedback.STATEMENTS, spec["statements"], strict=True))
+        _feedback, created = Feedback.objects.get_or_create(
+            workshop=workshop,
+            user=person(spec["by"]),
+            defaults={"overall": spec["overall"], "comment": spec.get("comment", ""), **statements},
+        )
+        loader.report.add("feedback", "created" if created else "unchanged")
+
+
+def sync_answers(loader, workshop, specs, person, where):
+    tasks = {task.title: task for task in Task.objects.filter(workshop=workshop)}
+    for spec in specs:
+        task = tasks.get(spec["task"])
+        if task is None:
+            raise DemoContentError(f"{where}: task {spec['task']!r} is unknown.")
+        author = person(spec["by"])
+        lookup = {"task": task, "organisation": author.organisation if task.per_organisation else None}
+        if not task.per_organisation:
+            lookup["user"] = author
+        defaults = {"user": author, "text": spec["text"], "text_html": render_markdown(spec["text"])}
+        _submission, created = Submission.objects.get_or_create(**lookup, defaults=defaults)
+        loader.report.add("answers", "created" if created else "unchanged")

@@ -1,0 +1,193 @@
+"""Workshop feedback in figures: a workshop's results for its facilitator, a network's running average for
+its public page, and a person's own answers for their data export.
+
+Every figure is computed in the database, in a fixed number of queries whatever the number of answers.
+Nothing is shown from fewer than FEEDBACK_MIN_ANSWERS answers (`is_shown` is the one place that decides),
+so that no single answer can be told apart. The network's running average counts only workshops whose own
+results are shown: otherwise the difference between the network's average and a shown workshop's average
+would reveal the answers of a workshop that has too few to show.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.data import register_exporter
+from home.charts import BarChart
+
+from .models import FEEDBACK_MIN_ANSWERS, Feedback, WorkshopPage
+
+GRADES = range(1, 6)
+
+# The overall grade's scale, as the form and the results show it.
+GRADE_LABELS = {
+    1: gettext_lazy("1 – heikko"),
+    2: gettext_lazy("2 – välttävä"),
+    3: gettext_lazy("3 – tyydyttävä"),
+    4: gettext_lazy("4 – hyvä"),
+    5: gettext_lazy("5 – erinomainen"),
+}
+
+
+def is_shown(count):
+    """May results computed from `count` answers be shown? The same rule for everyone, facilitators too."""
+    return count >= FEEDBACK_MIN_ANSWERS
+
+
+def as_float(value):
+    """An average as a float (PostgreSQL gives a Decimal), or None when nothing was averaged."""
+    return float(value) if value is not None else None
+
+
+def format_average(value):
+    """An average with one decimal in the reader's language: 4,6 in Finnish."""
+    return number_format(value, decimal_pos=1)
+
+
+@dataclass
+class Question:
+    """One question's results: the overall grade or one statement. `answered` leaves out "en osaa sanoa"
+    (`dont_know`), and so does the average."""
+
+    key: str
+    label: str
+    counts: dict
+    average: float | None
+    dont_know: int = 0
+    chart: BarChart | None = field(default=None, repr=False)
+
+    @property
+    def answered(self):
+        return sum(self.counts.values())
+
+    @property
+    def average_display(self):
+        return format_average(self.average) if self.average is not None else None
+
+
+@dataclass
+class WorkshopResults:
+    count: int
+    overall: Question | None = None
+    statements: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+
+    @property
+    def shown(self):
+        return is_shown(self.count)
+
+    @property
+    def min_answers(self):
+        return FEEDBACK_MIN_ANSWERS
+
+
+def _distribution_chart(question, labels, title):
+    chart = BarChart(
+        id=f"feedback-{question.key}".replace("_", "-"),
+        title=title,
+        value_heading=_("Vastauksia"),
+        label_heading=_("Vastaus"),
+    )
+    for value, label in labels.items():
+        chart.add(label, question.counts[value])
+    return chart
+
+
+def workshop_results(workshop):
+    """The workshop's feedback results: one query for every count and average, one more for the free-text
+    comments when the results are shown. Below the threshold only the number of answers is filled in."""
+    aggregates = {"count": Count("pk"), "overall_average": Avg("overall")}
+    for grade in GRADES:
+        aggregates[f"overall_{grade}"] = Count("pk", filter=Q(overall=grade))
+    for key in Feedback.STATEMENTS:
+        aggregates[f"{key}_average"] = Avg(key)
+        aggregates[f"{key}_dont_know"] = Count("pk", filter=Q(**{f"{key}__isnull": True}))
+        for grade in GRADES:
+            aggregates[f"{key}_{grade}"] = Count("pk", filter=Q(**{key: grade}))
+    figures = Feedback.objects.filter(workshop=workshop).aggregate(**aggregates)
+
+    results = WorkshopResults(count=figures["count"])
+    if not results.shown:
+        return results
+
+    results.overall = Question(
+        key="overall",
+        label=_("Kokonaisarvio"),
+        counts={grade: figures[f"overall_{grade}"] for grade in GRADES},
+        average=as_float(figures["overall_average"]),
+    )
+    results.overall.chart = _distribution_chart(
+        results.overall, GRADE_LABELS, _("Kokonaisarvioiden jakauma (1 = heikko, 5 = erinomainen)")
+    )
+    agreement_labels = dict(Feedback.Agreement.choices)
+    for key, label in Feedback.STATEMENTS.items():
+        question = Question(
+            key=key,
+            label=str(label),
+            counts={grade: figures[f"{key}_{grade}"] for grade in GRADES},
+            average=as_float(figures[f"{key}_average"]),
+            dont_know=figures[f"{key}_dont_know"],
+        )
+        question.chart = _distribution_chart(
+            question, agreement_labels, _("Vastausten jakauma: %(statement)s") % {"statement": label}
+        )
+        results.statements.append(question)
+
+    # Without names or times, in an order that says nothing of who answered when: alphabetical.
+    comments = Feedback.objects.filter(workshop=workshop).exclude(comment="").values_list("comment", flat=True)
+    results.comments = sorted(comments, key=lambda comment: (comment.casefold(), comment))
+    return results
+
+
+@dataclass
+class RunningAverage:
+    count: int
+    average: float
+
+    @property
+    def display(self):
+        return format_average(self.average)
+
+
+def network_running_average(network):
+    """The average overall grade over the network's live workshops whose results are shown, or None while
+    those have fewer than FEEDBACK_MIN_ANSWERS answers in all. One query."""
+    workshops = (
+        WorkshopPage.objects.live()
+        .child_of(network)
+        .annotate(answers=Count("feedback"))
+        .filter(answers__gte=FEEDBACK_MIN_ANSWERS)
+        .values("pk")
+    )
+    figures = Feedback.objects.filter(workshop__in=workshops).aggregate(count=Count("pk"), average=Avg("overall"))
+    if not is_shown(figures["count"]) or figures["average"] is None:
+        return None
+    return RunningAverage(count=figures["count"], average=as_float(figures["average"]))
+
+
+@register_exporter("workshop_feedback")
+def export_feedback(user):
+    """The person's own feedback answers, with the workshop and its network. Two queries."""
+    from networks.models import NetworkPage
+
+    answers = list(Feedback.objects.filter(user=user).select_related("workshop").order_by("created", "pk"))
+    parent_paths = {answer.workshop.path[: -answer.workshop.steplen] for answer in answers}
+    networks = dict(NetworkPage.objects.filter(path__in=parent_paths).values_list("path", "title")) if answers else {}
+    return [
+        {
+            "network": networks.get(answer.workshop.path[: -answer.workshop.steplen]),
+            "workshop": answer.workshop.title,
+            "workshop_start": answer.workshop.start.isoformat(),
+            "created": answer.created.isoformat(),
+            "overall": answer.overall,
+            "statements": {
+                key: {"statement": str(label), "answer": getattr(answer, key)}
+                for key, label in Feedback.STATEMENTS.items()
+            },
+            "comment": answer.comment,
+        }
+        for answer in answers
+    ]

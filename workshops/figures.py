@@ -1,0 +1,390 @@
+"""Participant figures of a network and of the whole programme: the figures the programme reports to the
+ESR (participants, organisations, women %, employees-and-supervisors % and managers %) and the attendance
+of each workshop. For the programme office and each network's facilitators.
+
+How they are counted (the pages say the same in Finnish, templates/workshops/figures/how_counted.html):
+
+- A participant is a person marked attended (Registration.attended) at one or more live workshops of the
+  network. In the programme, a person is counted once however many workshops and networks they attended.
+- A participant's organisation is their membership's organisation in that network, else their profile's.
+  Organisations are the distinct organisations of participants; participants with none are counted apart.
+- Women % is women / (women + men + other): people who chose "prefer not to say", and people never asked
+  (a blank gender), are left out of the denominator and shown as their own count. The same for the role:
+  employees-and-supervisors % and managers % are of people with a role category.
+- Percentages have one decimal, rounded half up; when no one answered there is no percentage (None), never
+  0 % or a division by zero.
+- A workshop is held when it has ended and was not cancelled. Drafts (not live) are not counted at all.
+- The programme's networks are the live, public ones; a translated network is one network, its page in
+  the default language (the member space's, networks.access.live_network), as are its workshops.
+
+Cost: a fixed number of queries whatever the number of networks, workshops, members and registrations —
+the registration counts of each workshop are aggregated in the database, the attendances are loaded as flat
+rows (values_list) and counted here.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from accounts.models import User
+from networks.models import Membership, NetworkPage
+
+from .models import Registration, WorkshopPage
+
+# The answers that count in the shares, and the PeopleFigures field each is counted in. Anything else
+# ("undisclosed", blank) is counted as unknown.
+GENDER_FIELDS = {User.Gender.WOMAN: "women", User.Gender.MAN: "men", User.Gender.OTHER: "other_gender"}
+ROLE_FIELDS = {
+    User.RoleCategory.EMPLOYEE: "employees",
+    User.RoleCategory.SUPERVISOR: "supervisors",
+    User.RoleCategory.MANAGER: "managers",
+}
+NO_PERCENTAGE = "–"
+
+
+def percentage(count, total):
+    """count / total in per cent with one decimal, rounded half up; None when total is 0 (no one answered)."""
+    if not total:
+        return None
+    return (Decimal(100 * count) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def format_percentage(value):
+    """ "76,7 %" in the current language's number format (a no-break space before %), "–" for None."""
+    if value is None:
+        return NO_PERCENTAGE
+    return f"{number_format(value, decimal_pos=1, use_l10n=True)}\N{NO-BREAK SPACE}%"
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    """The participants of a network or of the programme, counted once each."""
+
+    participants: int = 0
+    organisations: int = 0
+    without_organisation: int = 0
+    women: int = 0
+    men: int = 0
+    other_gender: int = 0
+    gender_unknown: int = 0  # "prefer not to say" or never asked
+    employees: int = 0
+    supervisors: int = 0
+    managers: int = 0
+    role_unknown: int = 0
+
+    @property
+    def gender_answered(self):
+        return self.women + self.men + self.other_gender
+
+    @property
+    def role_answered(self):
+        return self.employees + self.supervisors + self.managers
+
+    @property
+    def employees_and_supervisors(self):
+        return self.employees + self.supervisors
+
+    @property
+    def women_percent(self):
+        return percentage(self.women, self.gender_answered)
+
+    @property
+    def men_percent(self):
+        return percentage(self.men, self.gender_answered)
+
+    @property
+    def other_gender_percent(self):
+        return percentage(self.other_gender, self.gender_answered)
+
+    @property
+    def employees_percent(self):
+        return percentage(self.employees, self.role_answered)
+
+    @property
+    def supervisors_percent(self):
+        return percentage(self.supervisors, self.role_answered)
+
+    @property
+    def employees_and_supervisors_percent(self):
+        return percentage(self.employees_and_supervisors, self.role_answered)
+
+    @property
+    def managers_percent(self):
+        return percentage(self.managers, self.role_answered)
+
+    def summary(self):
+        """(label, count, percentage or "" when a share makes no sense) for each figure, in the order the
+        page, the CSV file and the workbook show them."""
+        return [
+            (_("Osallistujia"), self.participants, ""),
+            (_("Organisaatioita"), self.organisations, ""),
+            (_("Osallistujia ilman organisaatiota"), self.without_organisation, ""),
+            (_("Naisia"), self.women, self.women_percent),
+            (_("Miehiä"), self.men, self.men_percent),
+            (_("Muu sukupuoli"), self.other_gender, self.other_gender_percent),
+            (_("Sukupuoli: ei tietoa"), self.gender_unknown, ""),
+            (_("Työntekijöitä"), self.employees, self.employees_percent),
+            (_("Esihenkilöitä"), self.supervisors, self.supervisors_percent),
+            (
+                _("Työntekijöitä ja esihenkilöitä yhteensä"),
+                self.employees_and_supervisors,
+                self.employees_and_supervisors_percent,
+            ),
+            (_("Johtajia"), self.managers, self.managers_percent),
+            (_("Asema: ei tietoa"), self.role_unknown, ""),
+        ]
+
+
+def count_people(people, organisations_of):
+    """PeopleFigures of `people` ({user id: (gender, role category)}); organisations_of(user id) is the set
+    of the person's organisation ids (empty: no organisation)."""
+    counts = defaultdict(int)
+    organisations = set()
+    for user_id, (gender, role) in people.items():
+        theirs = organisations_of(user_id)
+        organisations |= theirs
+        counts["without_organisation"] += not theirs
+        counts[GENDER_FIELDS.get(gender, "gender_unknown")] += 1
+        counts[ROLE_FIELDS.get(role, "role_unknown")] += 1
+    return PeopleFigures(participants=len(people), organisations=len(organisations), **counts)
+
+
+@dataclass(frozen=True)
+class WorkshopAttendance:
+    pk: int
+    network_id: int
+    network_title: str
+    number: int
+    title: str
+    start: datetime
+    end: datetime
+    cancelled: bool
+    registered: int  # said yes and has a place
+    waitlisted: int  # said yes, waits in line
+    attended: int
+    now: datetime
+
+    @property
+    def date(self):
+        return timezone.localdate(self.start)
+
+    @property
+    def held(self):
+        return not self.cancelled and self.end < self.now
+
+    @property
+    def status(self):
+        if self.cancelled:
+            return _("Peruttu")
+        return _("Pidetty") if self.held else _("Tulossa")
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    """One network in the programme's figures."""
+
+    pk: int
+    title: str
+    slug: str
+    people: PeopleFigures
+    workshops_held: int
+
+
+@dataclass
+class NetworkFigures:
+    network: NetworkPage
+    people: PeopleFigures
+    workshops: list = field(default_factory=list)
+    computed: datetime | None = None
+
+    @property
+    def workshops_held(self):
+        return sum(workshop.held for workshop in self.workshops)
+
+    def summary(self):
+        return [*self.people.summary(), (_("Pidettyjä työpajoja"), self.workshops_held, "")]
+
+
+@dataclass
+class ProgrammeFigures:
+    people: PeopleFigures
+    networks: list = field(default_factory=list)
+    workshops: list = field(default_factory=list)
+    computed: datetime | None = None
+
+    @property
+    def workshops_held(self):
+        return sum(workshop.held for workshop in self.workshops)
+
+    def summary(self):
+        return [
+            *self.people.summary(),
+            (_("Pidettyjä työpajoja"), self.workshops_held, ""),
+            (_("Verkostoja"), len(self.networks), ""),
+        ]
+
+
+def _attendance(workshops, networks, now):
+    """Each workshop of `workshops` (a queryset) under one of `networks` ({path: (id, title)}), with its
+    registration counts: one query."""
+    yes = Q(registrations__response=Registration.Response.YES)
+    rows = (
+        workshops.annotate(
+            registered_count=Count("registrations", filter=yes & Q(registrations__waitlisted=False)),
+            waitlisted_count=Count("registrations", filter=yes & Q(registrations__waitlisted=True)),
+            attended_count=Count("registrations", filter=Q(registrations__attended=True)),
+        )
+        .order_by("start", "number", "pk")
+        .values(
+            "pk",
+            "path",
+            "number",
+            "title",
+            "start",
+            "end",
+            "cancelled",
+            "registered_count",
+            "waitlisted_count",
+            "attended_count",
+        )
+    )
+    result = []
+    for row in rows:
+        network = networks.get(row["path"][: -Page.steplen])
+        if network is None:  # under a network that is not live (or a translation)
+            continue
+        result.append(
+            WorkshopAttendance(
+                pk=row["pk"],
+                network_id=network[0],
+                network_title=network[1],
+                number=row["number"],
+                title=row["title"],
+                start=row["start"],
+                end=row["end"],
+                cancelled=row["cancelled"],
+                registered=row["registered_count"],
+                waitlisted=row["waitlisted_count"],
+                attended=row["attended_count"],
+                now=now,
+            )
+        )
+    return result
+
+
+def _participants(workshops, attendance):
+    """The people who attended one of `attendance`'s workshops: ({user id: (gender, role)},
+    {network id: set of user ids}, {user id: profile organisation id}). One query."""
+    network_of = {workshop.pk: workshop.network_id for workshop in attendance}
+    people, in_network, profile_organisation = {}, defaultdict(set), {}
+    rows = Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values_list(
+        "workshop_id", "user_id", "user__gender", "user__role_category", "user__organisation_id"
+    )
+    for workshop_id, user_id, gender, role, organisation_id in rows:
+        network_id = network_of.get(workshop_id)
+        if network_id is None:
+            continue
+        people[user_id] = (gender, role)
+        in_network[network_id].add(user_id)
+        profile_organisation[user_id] = organisation_id
+    return people, in_network, profile_organisation
+
+
+def _membership_organisations(networks, workshops):
+    """{(network id, user id): organisation id} of the participants' memberships in `networks` (ids) that
+    name an organisation: the active membership's, else the one that ended last. One query (none without
+    networks)."""
+    rows = Membership.objects.filter(
+        network_id__in=networks,
+        organisation__isnull=False,
+        user__in=Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values("user_id"),
+    ).values_list("network_id", "user_id", "organisation_id", "left")
+    best = {}
+    for network_id, user_id, organisation_id, left in rows:
+        rank = (left is None, left or date.min)
+        key = (network_id, user_id)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, organisation_id)
+    return {key: organisation_id for key, (_rank, organisation_id) in best.items()}
+
+
+def network_figures(network):
+    """NetworkFigures of one live network: three queries."""
+    now = timezone.now()
+    workshops = WorkshopPage.objects.live().child_of(network)
+    attendance = _attendance(workshops, {network.path: (network.pk, network.title)}, now)
+    people, _in_network, profile_organisation = _participants(workshops, attendance)
+    memberships = _membership_organisations([network.pk], workshops)
+
+    def organisations_of(user_id):
+        organisation_id = memberships.get((network.pk, user_id)) or profile_organisation[user_id]
+        return {organisation_id} if organisation_id else set()
+
+    return NetworkFigures(network, count_people(people, organisations_of), attendance, now)
+
+
+def programme_networks():
+    """The programme's live, public networks as [(id, path, title, slug)] by title: one per network, the
+    page in the default language when the network is translated (as networks.access.live_network picks)."""
+    default_language_first = Case(
+        When(locale__language_code=settings.LANGUAGE_CODE, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = (
+        NetworkPage.objects.live()
+        .public()
+        .order_by(default_language_first, "pk")
+        .values_list("pk", "path", "title", "slug", "translation_key")
+    )
+    networks = {}
+    for pk, path, title, slug, translation_key in rows:
+        networks.setdefault(translation_key, (pk, path, title, slug))
+    return sorted(networks.values(), key=lambda network: (network[2].casefold(), network[0]))
+
+
+def programme_figures():
+    """ProgrammeFigures of every live, public network: four queries (PageQuerySet.public() is one)."""
+    now = timezone.now()
+    networks = programme_networks()
+    by_path = {path: (pk, title) for pk, path, title, _slug in networks}
+    workshops = WorkshopPage.objects.live()
+    attendance = _attendance(workshops, by_path, now)
+    people, in_network, profile_organisation = _participants(workshops, attendance)
+    memberships = _membership_organisations([pk for pk, *_rest in networks], workshops)
+
+    def organisations_in(network_id, user_id):
+        organisation_id = memberships.get((network_id, user_id)) or profile_organisation[user_id]
+        return {organisation_id} if organisation_id else set()
+
+    held = defaultdict(int)
+    for workshop in attendance:
+        held[workshop.network_id] += workshop.held
+    rows = []
+    networks_of = defaultdict(set)
+    for pk, _path, title, slug in networks:
+        members = in_network.get(pk, set())
+        for user_id in members:
+            networks_of[user_id].add(pk)
+        rows.append(
+            NetworkRow(
+                pk=pk,
+                title=title,
+                slug=slug,
+                people=count_people({u: people[u] for u in members}, lambda u, pk=pk: organisations_in(pk, u)),
+                workshops_held=held[pk],
+            )
+        )
+
+    def all_organisations_of(user_id):
+        return set().union(*(organisations_in(network_id, user_id) for network_id in networks_of[user_id]))
+
+    order = {pk: position for position, (pk, *_rest) in enumerate(networks)}
+    attendance.sort(key=lambda workshop: order[workshop.network_id])  # by network, then by time (stable)
+    return ProgrammeFigures(count_people(people, all_organisations_of), rows, attendance, now)
