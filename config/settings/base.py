@@ -209,6 +209,8 @@ WAGTAILSEARCH_BACKENDS = {
 # Uploads: one size limit for documents and images, and the file types a network may share.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+# Admin uploads get the same size, type and content check as the member space (networks.documents).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "networks.admin_documents.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
     "doc",

@@ -236,3 +236,24 @@ def test_a_copied_network_gets_groups_and_a_collection_of_its_own(site_tree):
     assert copy.members_group_id != original.members_group_id
     assert copy.facilitators_group_id != original.facilitators_group_id
     assert copy.collection_id != original.collection_id
+
+
+def test_the_admin_refuses_what_the_member_space_refuses(facilitator_in_admin, settings, tmp_path):
+    """The admin's document form runs the same check: a file whose content is not what its name says is
+    not stored, and the form says why."""
+    settings.MEDIA_ROOT = tmp_path
+    client, network, _other = facilitator_in_admin
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "naamioitu",
+            "collection": network.collection_id,
+            "file": SimpleUploadedFile(
+                "naamioitu.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf"
+            ),
+        },
+    )
+    assert response.status_code == 200
+    assert "Tiedoston sisältö ei vastaa sen päätettä" in response.content.decode()
+    assert not get_document_model().objects.filter(title="naamioitu").exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
