@@ -7,6 +7,7 @@ the finished text, and a receiving consumer writes it to its socket without touc
 docs/realtime.md describes the protocol frame by frame.
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -31,6 +32,7 @@ CLOSE_NOT_MEMBER = 4403
 MAX_FRAME_BYTES = 64 * 1024
 TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
 PRESENCE_TTL = 24 * 3600
+PRESENCE_COALESCE_SECONDS = 0.25
 
 # Group events that only write finished text to the socket: no database, so no thread hop (see dispatch).
 FAN_OUT_EVENTS = {"discussion.frame"}
@@ -94,7 +96,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=frame("rooms", rooms=rooms))
         for room_id, count in unread.items():
             await self.send(text_data=frame("unread", room=room_id, count=count))
-        await self.presence_changed(+1)
+        online = await database_sync_to_async(self.update_presence)(+1)
+        await self.send(text_data=frame("presence", online=online))
+        announce_presence(self.channel_layer, self.network_id)
 
     @database_sync_to_async
     def load_state(self, slug):
@@ -114,7 +118,8 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             return
         for group in self.joined_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
-        await self.presence_changed(-1)
+        await database_sync_to_async(self.update_presence)(-1)
+        announce_presence(self.channel_layer, self.network_id)
 
     # -- receiving --------------------------------------------------------------------------------------
 
@@ -303,10 +308,6 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     # -- presence ---------------------------------------------------------------------------------------
 
-    async def presence_changed(self, delta):
-        online = await database_sync_to_async(self.update_presence)(delta)
-        await self.broadcast(network_group(self.network_id), frame("presence", online=online))
-
     def update_presence(self, delta):
         """Counts this person's open connections in the shared cache; returns who of the network is online."""
         key = f"presence:{self.network_id}:{self.user.pk}"
@@ -315,17 +316,52 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             cache.incr(key, delta)
         except ValueError:
             cache.set(key, max(0, delta), timeout=PRESENCE_TTL)
-        members = list(
-            Membership.objects.active()
-            .filter(network_id=self.network_id)
-            .values_list("user_id", "user__first_name", "user__last_name", "user__email")
-        )
-        counts = cache.get_many([f"presence:{self.network_id}:{member[0]}" for member in members])
-        return [
-            {"id": user_id, "name": f"{first} {last}".strip() or email}
-            for user_id, first, last, email in members
-            if counts.get(f"presence:{self.network_id}:{user_id}", 0) > 0
-        ]
+        return online_members(self.network_id)
+
+
+def online_members(network_id):
+    """Who of the network has at least one open socket (in any process): one query and one cache read."""
+    members = list(
+        Membership.objects.active()
+        .filter(network_id=network_id)
+        .values_list("user_id", "user__first_name", "user__last_name", "user__email")
+    )
+    counts = cache.get_many([f"presence:{network_id}:{member[0]}" for member in members])
+    return [
+        {"id": user_id, "name": f"{first} {last}".strip() or email}
+        for user_id, first, last, email in members
+        if counts.get(f"presence:{network_id}:{user_id}", 0) > 0
+    ]
+
+
+# network id → the pending broadcast of its presence in this process (see announce_presence)
+_presence_broadcasts = {}
+
+
+def announce_presence(channel_layer, network_id):
+    """Tells the network who is online, once per PRESENCE_COALESCE_SECONDS however many sockets came or went.
+
+    A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
+    joining socket gets the list at once from connect(); everyone else gets one list per window.
+    """
+    loop = asyncio.get_running_loop()
+    pending = _presence_broadcasts.get(network_id)
+    if pending is not None and not pending.done() and pending.get_loop() is loop:
+        return
+    _presence_broadcasts[network_id] = loop.create_task(_broadcast_presence(channel_layer, network_id))
+
+
+async def _broadcast_presence(channel_layer, network_id):
+    await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+    # From here on a change schedules a broadcast of its own: this one may have read the list before it.
+    if _presence_broadcasts.get(network_id) is asyncio.current_task():
+        del _presence_broadcasts[network_id]
+    try:
+        online = await database_sync_to_async(online_members)(network_id)
+        text = frame("presence", online=online)
+        await channel_layer.group_send(network_group(network_id), {"type": "discussion.frame", "text": text})
+    except Exception:
+        logger.exception("Presence broadcast to network %s failed", network_id)
 
 
 def deleted_frame(message):

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from discussions import actions
+from discussions import actions, consumers
 from discussions.models import Message, Room
 from networks.actions import end_membership
 from networks.models import Membership
@@ -29,6 +29,14 @@ async def receive_until(communicator, type_, timeout=2):
         if frame["type"] == type_:
             return frame, skipped
         skipped.append(frame)
+
+
+async def frames_within(communicator, seconds):
+    """Every frame that arrives in the next `seconds`."""
+    frames = []
+    while not await communicator.receive_nothing(timeout=seconds):
+        frames.append(json.loads(await communicator.receive_from()))
+    return frames
 
 
 async def joined(connect, user, network):
@@ -230,7 +238,7 @@ async def test_typing_is_relayed_and_throttled(connect, people):
     typing, _ = await receive_until(bob, "typing")
     assert typing["user"]["id"] == people["member"].pk
     await asyncio.sleep(0.3)
-    assert await bob.receive_nothing(timeout=0.3)
+    assert [frame for frame in await frames_within(bob, 0.3) if frame["type"] == "typing"] == []
     await alice.disconnect()
     await bob.disconnect()
 
@@ -280,16 +288,45 @@ async def test_sync_returns_a_bounded_page_after_a_seq(connect, people):
     await alice.disconnect()
 
 
+async def online_ids(communicator, expected):
+    """Presence frames until one lists `expected` (lists are coalesced, so an earlier one may come first)."""
+    while True:
+        presence, _ = await receive_until(communicator, "presence")
+        online = {person["id"] for person in presence["online"]}
+        if online == expected:
+            return online
+
+
 async def test_presence_lists_who_is_online(connect, people):
     network, _other, people = people
     alice, _rooms = await joined(connect, people["member"], network)
     bob, _rooms = await joined(connect, people["contact"], network)
-    presence, _ = await receive_until(alice, "presence")
-    assert {person["id"] for person in presence["online"]} == {people["member"].pk, people["contact"].pk}
+    await online_ids(alice, {people["member"].pk, people["contact"].pk})
     await bob.disconnect()
-    presence, _ = await receive_until(alice, "presence")
-    assert {person["id"] for person in presence["online"]} == {people["member"].pk}
+    await online_ids(alice, {people["member"].pk})
     await alice.disconnect()
+
+
+async def test_the_joiner_gets_the_list_at_once_and_the_others_a_coalesced_one(connect, people):
+    """connect() sends the new socket the list itself; the others get one list per coalescing window,
+    however many joined in it, instead of one per join (O(N²) frames for a wave of N), and nothing more
+    once it has been told."""
+    network, _other, people = people
+    alice, _rooms = await joined(connect, people["member"], network)
+    await online_ids(alice, {people["member"].pk})  # her own join's announcement
+    others = []
+    for role in ("contact", "facilitator"):  # staff without a membership are not listed
+        communicator, connected = await connect(people[role], network)
+        assert connected
+        presence, _ = await receive_until(communicator, "presence")
+        assert people[role].pk in {person["id"] for person in presence["online"]}
+        others.append(communicator)
+    everyone = {people[role].pk for role in ("member", "contact", "facilitator")}
+    await online_ids(alice, everyone)
+    later = await frames_within(alice, consumers.PRESENCE_COALESCE_SECONDS * 3)
+    assert [frame for frame in later if frame["type"] == "presence"] == []
+    for communicator in (*others, alice):
+        await communicator.disconnect()
 
 
 async def test_topic_rooms_are_created_by_members_and_joined_live(connect, people):
