@@ -1,16 +1,19 @@
 """axe in real Chromium finds no serious or critical violation in the member space, the join information
 page, and a workshop page with its members-only section."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from networks.models import NetworkPage
 from tests.browser.test_accessibility import serious_violations
 from tests.factories import make_membership, make_organisation, make_user
-from workshops.models import WorkshopPage
+from workshops.models import Task, WorkshopPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +69,12 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
     )
     workshop = WorkshopPage.objects.live().child_of(network).first()
     add_members_content(workshop, document)
+    Task.objects.create(
+        workshop=workshop,
+        title="Pilotin kuvaus",
+        instructions="Kuvatkaa prosessi.",
+        due=timezone.now() + timedelta(days=3),
+    )
     sign_in(page, live_server, facilitator)
 
     paths = {
@@ -73,6 +82,8 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
         "directory": reverse("space-directory", args=[network.slug]),
         "materials with the upload form": reverse("space-materials", args=[network.slug]),
         "workshop with members content": workshop.url,
+        "the workshop series": reverse("space-workshops", args=[network.slug]),
+        "a workshop in the member space": reverse("space-workshop", args=[network.slug, workshop.pk]),
     }
     failures = {}
     for name, path in paths.items():
