@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from discussions.text import render_markdown
@@ -106,7 +107,9 @@ def sync_activity(loader, spec):
 
 def sync_registrations(loader, workshop, activity, person):
     """Answers in list order (the waiting list's order too), then who attended."""
-    answered_at = workshop.start - timedelta(days=14)
+    # Two weeks before the workshop, or before today for one still ahead: never in the future, so that
+    # someone trying the demo joins the end of the line.
+    answered_at = min(workshop.start, timezone.now()) - timedelta(days=14)
     places_taken = Registration.objects.filter(workshop=workshop, response="yes", waitlisted=False).count()
     for response in ("yes", "maybe", "no"):
         for position, handle in enumerate(activity.get("rsvp", {}).get(response, [])):

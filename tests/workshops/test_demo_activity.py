@@ -2,6 +2,7 @@
 feedback come with the demo accounts, and loading again writes nothing."""
 
 import pytest
+from django.utils import timezone
 
 from networks.demo import load_demo_content
 from networks.models import NetworkPage
@@ -30,6 +31,8 @@ def test_the_demo_networks_have_the_whole_rhythm(demo):
     assert waitlisted.exists(), "a full workshop shows its waiting list"
     workshop = waitlisted.first().workshop
     assert Registration.objects.filter(workshop=workshop, response="yes", waitlisted=False).count() == workshop.capacity
+    # Nobody answered in the future: someone trying the demo joins the end of the line.
+    assert not Registration.objects.filter(responded__gt=timezone.now()).exists()
 
 
 def assert_alive(network):
