@@ -4,7 +4,7 @@ an error, answered) and on the facilitator's results (below and above the five-a
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import build_site, make_membership, make_network, make_organisation, make_user, make_workshop
 from workshops.models import Feedback
@@ -36,12 +36,6 @@ def held_workshop(transactional_db):
                 comment=["Hyvä päivä.", "", "Enemmän aikaa ryhmätöille,\nkiitos!", "", "", "Kahvi loppui."][index],
             )
     return network, few, many, facilitator, member
-
-
-def scan(page, failures, name):
-    violations = serious_violations(page)
-    if violations:
-        failures[name] = violations
 
 
 def test_feedback_form_passes_axe(live_server, page, held_workshop):

@@ -4,7 +4,7 @@ joining the line of a full workshop, without script) and on the facilitator's at
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import build_site, make_membership, make_network, make_organisation, make_user, make_workshop
 from workshops import registrations
@@ -32,12 +32,6 @@ def full_workshop(transactional_db):
     registrations.respond(workshop, people[2], "maybe")
     started = make_workshop(network, days_from_now=-1 / 24, capacity=2)
     return network, workshop, started, facilitator, people
-
-
-def scan(page, failures, name):
-    violations = serious_violations(page)
-    if violations:
-        failures[name] = violations
 
 
 def test_rsvp_part_passes_axe_when_joining_the_line(live_server, page, full_workshop):

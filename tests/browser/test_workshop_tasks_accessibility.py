@@ -5,7 +5,6 @@ answers overview, the task form and the workshop page's task list."""
 from datetime import timedelta
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import make_membership, make_organisation, make_user
 from workshops import answers as actions
-from workshops.models import SubmissionFile, Task, WorkshopPage
+from workshops.models import Task, WorkshopPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +23,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture
-def private_media(settings, tmp_path, monkeypatch):
+def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    field = SubmissionFile._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None))
 
 
 def make_task(workshop, **fields):
