@@ -5,12 +5,13 @@ one setting for "don't e-mail me about this network's activity".
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.models import User
 from home.email import send_templated_email
 from networks.models import Membership
 
-from .models import WorkshopMailing
+from .models import Registration, WorkshopMailing
 
 
 def notifiable(users):
@@ -21,6 +22,18 @@ def notifiable(users):
 def member_users(network):
     """The network's active members (every role), as a User queryset."""
     return User.objects.filter(pk__in=Membership.objects.active().filter(network=network).values("user"))
+
+
+def belonging(network):
+    """The people who still belong to the network: its active members, and the programme office."""
+    return User.objects.filter(Q(pk__in=member_users(network).values("pk")) | Q(is_staff=True))
+
+
+def registrants(workshop, network, **filters):
+    """People registered to the workshop (filtered by `filters` on Registration) who still belong to the
+    network, as a User queryset."""
+    registered = Registration.objects.filter(workshop=workshop, **filters).values("user")
+    return belonging(network).filter(pk__in=registered)
 
 
 def mail_once(workshop, key, users, template_name, context):

@@ -23,17 +23,14 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from wagtail.signals import page_published
 
-from accounts.models import User
-
 from .calendar import plain_text, public_url
 from .models import Registration, WorkshopMailing, WorkshopPage
-from .notifications import mail_once, member_users
+from .notifications import mail_once, member_users, registrants
 
 SCHEDULE_FIELDS = ("start", "end", "place", "online_url")
 MATERIAL_FIELDS = ("members_content", "facilitator_notes")
@@ -43,18 +40,6 @@ COMING = (Registration.Response.YES, Registration.Response.MAYBE)
 
 def digest(*parts):
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
-
-
-def belonging(network):
-    """The people who still belong to the network: its active members, and the programme office."""
-    return User.objects.filter(Q(pk__in=member_users(network).values("pk")) | Q(is_staff=True))
-
-
-def registrants(workshop, network, **filters):
-    """People registered to the workshop (filtered by `filters` on Registration) who still belong to the
-    network, as a User queryset."""
-    registered = Registration.objects.filter(workshop=workshop, **filters).values("user")
-    return belonging(network).filter(pk__in=registered)
 
 
 def email_context(workshop, network, **context):

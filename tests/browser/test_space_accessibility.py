@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from networks.models import NetworkPage
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import scan
 from tests.factories import make_membership, make_organisation, make_user
 from workshops.models import Task, WorkshopPage
 
@@ -89,9 +89,7 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
     for name, path in paths.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, name
-        violations = serious_violations(page)
-        if violations:
-            failures[name] = violations
+        scan(page, failures, name)
 
     # The upload form showing an error.
     page.goto(live_server.url + paths["materials with the upload form"])
@@ -101,9 +99,7 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
     page.get_by_role("button", name="Lähetä tiedosto").click()
     page.wait_for_load_state()
     assert "ei ole sallittu" in page.content()
-    violations = serious_violations(page)
-    if violations:
-        failures["materials, upload refused"] = violations
+    scan(page, failures, "materials, upload refused")
 
     assert not failures, failures
 
@@ -126,7 +122,5 @@ def test_join_information_and_members_only_note_pass_axe(live_server, demo_site,
         response = page.goto(live_server.url + path)
         assert response.status == status, name
         assert text in page.content(), name
-        violations = serious_violations(page)
-        if violations:
-            failures[name] = violations
+        scan(page, failures, name)
     assert not failures, failures

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from networks.models import NetworkPage
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import make_membership, make_organisation, make_user
 from workshops.models import Registration, WorkshopPage
@@ -38,17 +38,13 @@ def test_figures_pages_pass_axe(live_server, demo_site, page):
     response = page.goto(live_server.url + reverse("network-figures", args=[network.slug]))
     assert response.status == 200
     assert "Osallistujaluvut" in page.content()
-    violations = serious_violations(page)
-    if violations:
-        failures["network figures"] = violations
+    scan(page, failures, "network figures")
 
     page.context.clear_cookies()
     sign_in(page, live_server, staff)
     response = page.goto(live_server.url + reverse("programme-figures"))
     assert response.status == 200
     assert network.title in page.content()
-    violations = serious_violations(page)
-    if violations:
-        failures["programme figures"] = violations
+    scan(page, failures, "programme figures")
 
     assert not failures, failures

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from discussions.text import render_markdown
 from networks.models import NetworkPage
-from tests.browser.test_accessibility import serious_violations
+from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import make_membership, make_organisation, make_user
 from workshops import answers as actions
@@ -79,18 +79,14 @@ def test_task_pages_pass_axe(live_server, demo_site, page, private_media):
     for name, path in paths.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, name
-        violations = serious_violations(page)
-        if violations:
-            failures[name] = violations
+        scan(page, failures, name)
 
     # The task form showing its errors.
     page.goto(live_server.url + paths["new task form"])
     page.get_by_role("button", name="Julkaise tehtävä").click()
     page.wait_for_load_state()
     assert "Anna tehtävälle otsikko" in page.content()
-    violations = serious_violations(page)
-    if violations:
-        failures["task form, refused"] = violations
+    scan(page, failures, "task form, refused")
 
     # A member's answer form refusing a file.
     sign_in(page, live_server, member)
@@ -101,8 +97,6 @@ def test_task_pages_pass_axe(live_server, demo_site, page, private_media):
     page.get_by_role("button", name="Tallenna muutokset").click()
     page.wait_for_load_state()
     assert "ohjelma.exe: Tiedostotyyppi" in page.content()
-    violations = serious_violations(page)
-    if violations:
-        failures["answer form, file refused"] = violations
+    scan(page, failures, "answer form, file refused")
 
     assert not failures, failures

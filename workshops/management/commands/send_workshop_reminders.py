@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from networks.models import NetworkPage
 from workshops.models import Feedback, Registration, WorkshopPage
-from workshops.notifications import mail_once, member_users, notifiable
-from workshops.signals import email_context, registrants
+from workshops.notifications import mail_once, member_users, notifiable, registrants
+from workshops.signals import email_context
 
 REMINDER_WINDOW = timedelta(hours=24)
 FEEDBACK_WINDOW = timedelta(days=7)
