@@ -4,11 +4,7 @@ Each function validates, saves in one transaction and returns what the caller ne
 consumer broadcasts only after these have returned (and so committed): persist, then broadcast.
 """
 
-import math
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
@@ -16,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.ratelimit import RateLimit, RateLimited
 from home.email import send_templated_email
 from networks.models import Membership
 
@@ -259,21 +256,9 @@ def pin_message(room, message):
 
 
 def check_rate(user):
-    """Refuses a send beyond DISCUSSION_RATE_LIMIT = (messages, seconds) per person, saying when to retry.
-
-    A sliding window: the times of the person's recent messages, kept in the shared cache (Redis in
-    production) so it holds across daphne processes. (Two processes may both let one message slip through
-    at the very limit; the limit protects people, it is not an accounting.)
-    """
+    """Refuses a send beyond DISCUSSION_RATE_LIMIT = (messages, seconds) per person, saying when to retry."""
     limit, window = settings.DISCUSSION_RATE_LIMIT
-    now = time.time()
-    key = f"discussion-rate:{user.pk}"
-    recent = [moment for moment in cache.get(key, []) if moment > now - window]
-    if len(recent) >= limit:
-        retry_after = max(1, math.ceil(recent[0] + window - now))
-        raise DiscussionError(
-            "rate_limited",
-            _("Lähetät viestejä liian tiheään. Yritä uudelleen %(seconds)s sekunnin kuluttua.")
-            % {"seconds": retry_after},
-        )
-    cache.set(key, [*recent, now], timeout=window + 1)
+    try:
+        RateLimit("discussion-message", limit, window).hit(user.pk, reason=_("Lähetät viestejä liian tiheään."))
+    except RateLimited as limited:
+        raise DiscussionError(limited.code, limited.message) from None
