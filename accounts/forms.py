@@ -38,8 +38,9 @@ class ProfileForm(forms.ModelForm):
         required=False,
         empty_label=_("Ei valittu"),
         help_text=_(
-            "Organisaatio, jota edustat verkostoissa. Näkyy verkostojesi muille jäsenille. "
-            "Jos organisaatiosi puuttuu luettelosta, kerro siitä verkostosi fasilitaattorille."
+            "Työpaikkasi. Organisaation, jota edustat kussakin verkostossa, valitsee verkoston fasilitaattori "
+            "(kutsussa tai liittymispyyntöä hyväksyessään); tämä tieto auttaa häntä. Jos organisaatiosi puuttuu "
+            "luettelosta, kerro siitä verkostosi fasilitaattorille."
         ),
         error_messages={"invalid_choice": _("Valitse organisaatio luettelosta.")},
     )

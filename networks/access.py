@@ -5,10 +5,12 @@ question a view asks. Staff of the programme office (`is_staff`) see and manage 
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from .models import JoinRequest, Membership, NetworkPage
 
@@ -20,6 +22,8 @@ class NetworkAccess:
     is_staff: bool
     is_authenticated: bool
     has_pending_request: bool = False
+    # After a declined request: when the person may ask again (JOIN_REQUEST_COOLDOWN_DAYS), else None.
+    may_reapply_from: datetime | None = None
 
     @property
     def is_member(self):
@@ -32,12 +36,20 @@ class NetworkAccess:
         return self.is_staff or (self.membership is not None and self.membership.is_facilitator)
 
     @property
+    def organisation(self):
+        """The organisation the person acts for in this network: their membership's, set by the invitation, the
+        join request's decision or a facilitator — never the free field of their profile. None for staff who are
+        not members, and for members whom no facilitator has yet attached to an organisation."""
+        return self.membership.organisation if self.membership is not None else None
+
+    @property
     def can_apply(self):
         """May send a join request from the public page."""
         return (
             self.is_authenticated
             and self.membership is None
             and not self.has_pending_request
+            and self.may_reapply_from is None
             and self.network.status == NetworkPage.Status.OPEN
         )
 
@@ -46,13 +58,28 @@ def network_access(user, network):
     if not user.is_authenticated:
         return NetworkAccess(network, None, is_staff=False, is_authenticated=False)
     membership = Membership.objects.active().filter(user=user, network=network).select_related("organisation").first()
-    pending = (
-        membership is None
-        and network.status == NetworkPage.Status.OPEN
-        and JoinRequest.objects.filter(user=user, network=network, status=JoinRequest.Status.PENDING).exists()
-    )
+    pending, reapply_from = False, None
+    if membership is None and network.status == NetworkPage.Status.OPEN:
+        # The person's latest request says it all: a pending one is always the latest (one at a time).
+        latest = (
+            JoinRequest.objects.filter(user=user, network=network)
+            .order_by("-created", "-pk")
+            .values_list("status", "decided")
+            .first()
+        )
+        if latest is not None:
+            status, decided = latest
+            pending = status == JoinRequest.Status.PENDING
+            if status == JoinRequest.Status.DECLINED and decided is not None:
+                moment = decided + timedelta(days=settings.JOIN_REQUEST_COOLDOWN_DAYS)
+                reapply_from = moment if moment > timezone.now() else None
     return NetworkAccess(
-        network, membership, is_staff=user.is_staff, is_authenticated=True, has_pending_request=pending
+        network,
+        membership,
+        is_staff=user.is_staff,
+        is_authenticated=True,
+        has_pending_request=pending,
+        may_reapply_from=reapply_from,
     )
 
 

@@ -6,12 +6,17 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.ratelimit import RateLimit, RateLimited, cooldown
 from home.email import send_templated_email
 
 from .models import Invitation, JoinRequest, Membership, NetworkPage
@@ -50,6 +55,79 @@ def end_membership(membership):
     membership.left = timezone.localdate()
     membership.save(update_fields=["left"])
     return membership
+
+
+@transaction.atomic
+def set_organisation(membership, organisation):
+    """Sets the organisation the member acts for in the network: from now on they read and write that
+    organisation's shared answers, and the directory lists them under it."""
+    membership.organisation = organisation
+    membership.save(update_fields=["organisation"])
+    return membership
+
+
+# A member may ask once in this time; the request is an e-mail to people, not a record.
+ORGANISATION_REQUESTS = RateLimit("organisation-request", limit=1, window=12 * 3600)
+
+
+def request_organisation(membership, organisation):
+    """E-mails the network's facilitators (the programme office when it has none) that a member asks to be
+    attached to `organisation`. Nothing changes until a facilitator sets it. Returns the number of
+    recipients; raises ValidationError if the member already has an organisation, RateLimited if they
+    asked a moment ago."""
+    if membership.organisation_id is not None:
+        raise ValidationError(
+            _("Sinut on jo liitetty organisaatioon %(name)s tässä verkostossa.") % {"name": membership.organisation}
+        )
+    ORGANISATION_REQUESTS.hit(membership.pk, reason=_("Pyysit liittämistä organisaatioon äsken."))
+    recipients = facilitator_addresses(membership.network)
+    send_templated_email(
+        recipients,
+        "organisation_request",
+        {
+            "membership": membership,
+            "organisation": organisation,
+            "network": membership.network,
+            "edit_path": reverse("manage-organisation", args=[membership.network.slug, membership.pk])
+            + f"?organisaatio={organisation.pk}",
+        },
+    )
+    return len(recipients)
+
+
+def facilitator_addresses(network):
+    """Who answers for the network: its active facilitators, or the programme office if it has none."""
+    addresses = list(
+        Membership.objects.active()
+        .filter(network=network, role=Membership.Role.FACILITATOR, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+    if not addresses:
+        addresses = list(get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True))
+    return addresses
+
+
+INVITATION_WINDOW = timedelta(hours=1)
+
+
+def check_invitation_rate(inviter, count):
+    """Refuses invitations beyond INVITATIONS_PER_HOUR per person (in all networks together), counted from the
+    invitations themselves: a stolen facilitator account cannot turn the site into a mass mailer."""
+    limit = settings.INVITATIONS_PER_HOUR
+    now = timezone.now()
+    recent = Invitation.objects.filter(invited_by=inviter, created__gt=now - INVITATION_WINDOW)
+    sent = recent.count()
+    excess = sent + count - limit
+    if excess <= 0:
+        return
+    reason = ngettext(
+        "Olet lähettänyt viimeisen tunnin aikana %(sent)s kutsun; tunnissa voi lähettää enintään %(limit)s.",
+        "Olet lähettänyt viimeisen tunnin aikana %(sent)s kutsua; tunnissa voi lähettää enintään %(limit)s.",
+        sent,
+    ) % {"sent": sent, "limit": limit}
+    # Enough room once the `excess` oldest of them have left the window.
+    freed_by = recent.order_by("created", "pk").values_list("created", flat=True)[min(excess, sent) - 1]
+    raise RateLimited((freed_by + INVITATION_WINDOW - now).total_seconds(), reason)
 
 
 def create_invitation(network, email, role, organisation, invited_by):
@@ -107,7 +185,22 @@ def revoke_invitation(invitation):
 
 
 def request_to_join(network, user, organisation, motivation):
-    """Records a join request and tells the network's facilitators."""
+    """Records a join request and tells the network's facilitators. Within JOIN_REQUEST_COOLDOWN_DAYS of a
+    declined request to the same network, RateLimited: the facilitators' answer is not worn down by repeats."""
+    declined = (
+        JoinRequest.objects.filter(network=network, user=user, status=JoinRequest.Status.DECLINED)
+        .order_by("-decided")
+        .values_list("decided", flat=True)
+        .first()
+    )
+    if declined is not None:
+        cooldown(
+            declined,
+            settings.JOIN_REQUEST_COOLDOWN_DAYS * 86400,
+            timezone.now(),
+            reason=_("Edellistä pyyntöäsi tähän verkostoon ei hyväksytty %(date)s.")
+            % {"date": date_format(timezone.localtime(declined), "j.n.Y")},
+        )
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(

@@ -89,6 +89,34 @@ class RoleForm(forms.Form):
     )
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """One of the organisations that take part in networks (partners run networks, they are not members)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Organisaatio"))
+        kwargs.setdefault("empty_label", _("Valitse organisaatio"))
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Valitse organisaatio listasta.")})
+        super().__init__(queryset=Organisation.objects.exclude(kind=Organisation.Kind.PARTNER), **kwargs)
+
+
+class MembershipOrganisationForm(forms.Form):
+    """A facilitator sets the organisation a member acts for in the network (shared answers, the directory)."""
+
+    organisation = OrganisationChoiceField(required=False, empty_label=_("Ei organisaatiota"))
+
+
+class OrganisationRequestForm(forms.Form):
+    """A member without an organisation in the network asks its facilitators to attach them to one."""
+
+    organisation = OrganisationChoiceField(
+        help_text=_("Fasilitaattori tarkistaa pyynnön ja liittää sinut organisaatioon."),
+        error_messages={
+            "required": _("Valitse organisaatio, jota edustat verkostossa."),
+            "invalid_choice": _("Valitse organisaatio listasta."),
+        },
+    )
+
+
 class InvitationForm(forms.Form):
     """Invites one or many e-mail addresses at once, all with the same role and organisation.
 

@@ -13,17 +13,20 @@ A file leaves the private storage when its row is deleted, also through a cascad
 workshop deleted), once the deletion commits (receiver at the end of this module).
 """
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.ratelimit import cooldown
 from discussions.text import render_markdown
 from home.email import send_templated_email
 from networks.models import Membership
@@ -52,7 +55,10 @@ class TaskClosed(AnswerRefused):
 
 
 class NoOrganisation(AnswerRefused):
-    message = _("Tähän tehtävään vastataan organisaatioittain, eikä sinulle ole merkitty organisaatiota.")
+    message = _(
+        "Fasilitaattori ei ole vielä liittänyt sinua organisaatioon tässä verkostossa. Tähän tehtävään vastataan "
+        "organisaatioittain, joten pyydä fasilitaattoria liittämään sinut organisaatioosi."
+    )
 
 
 class AnswerChanged(AnswerRefused):
@@ -240,7 +246,7 @@ class AnswerStatus:
             Membership.objects.active()
             .filter(network=network, user__is_active=True, user__deleted__isnull=True)
             .exclude(role=Membership.Role.FACILITATOR)
-            .select_related("user", "organisation", "user__organisation")
+            .select_related("user", "organisation")
         )
         submissions = (
             Submission.objects.filter(task=task)
@@ -251,7 +257,7 @@ class AnswerStatus:
         if task.per_organisation:
             by_organisation = {s.organisation_id: s for s in submissions if s.organisation_id is not None}
             for membership in memberships:
-                organisation = membership.organisation or membership.user.organisation
+                organisation = membership.organisation
                 group = groups.setdefault(organisation.pk if organisation else None, OrganisationGroup(organisation))
                 group.members.append(MemberRow(membership.user))
             for key, group in groups.items():
@@ -264,7 +270,7 @@ class AnswerStatus:
         else:
             by_user = {s.user_id: s for s in submissions if s.organisation_id is None}
             for membership in memberships:
-                organisation = membership.organisation or membership.user.organisation
+                organisation = membership.organisation
                 group = groups.setdefault(organisation.pk if organisation else None, OrganisationGroup(organisation))
                 group.members.append(MemberRow(membership.user, by_user.pop(membership.user_id, None)))
             # Facilitators and former members who answered.
@@ -299,13 +305,31 @@ class AnswerStatus:
         return [row.user for group in self.all_groups for row in group.pending_members]
 
 
+def next_reminder(task):
+    """When the next reminder of the task may be sent, or None if it may be sent now."""
+    if task.reminded is None:
+        return None
+    moment = task.reminded + timedelta(hours=settings.TASK_REMINDER_COOLDOWN_HOURS)
+    return moment if moment > timezone.now() else None
+
+
 def send_reminder(task, network):
     """E-mails a reminder to the notifiable people who have not answered and records it on the task.
-    Returns (people still expected to answer, recipients). Raises TaskClosed after the due date."""
+    Returns (people still expected to answer, recipients). Raises TaskClosed after the due date, and
+    RateLimited within TASK_REMINDER_COOLDOWN_HOURS of the last reminder (checked under the task's lock,
+    so two facilitators pressing the button at once send one reminder)."""
     with transaction.atomic():
         task = Task.objects.select_for_update().select_related("workshop").get(pk=task.pk)
         if not task.is_open:
             raise TaskClosed()
+        cooldown(
+            task.reminded,
+            settings.TASK_REMINDER_COOLDOWN_HOURS * 3600,
+            timezone.now(),
+            reason=_("Tehtävästä on jo muistutettu %(when)s.") % {"when": formatted(task.reminded)}
+            if task.reminded
+            else None,
+        )
         pending = AnswerStatus(task, network).pending_users()
         recipients = list(
             notifiable(User.objects.filter(pk__in=[user.pk for user in pending])).values_list("email", flat=True)
@@ -324,3 +348,8 @@ def send_reminder(task, network):
             task.reminded = timezone.now()
             task.save(update_fields=["reminded"])
     return len(pending), len(recipients)
+
+
+def formatted(moment):
+    """A moment as the pages show it: 15.3.2030 16:00 (Helsinki time)."""
+    return date_format(timezone.localtime(moment), "j.n.Y H:i")

@@ -128,6 +128,11 @@ else:
 
 # The discussion: at most this many messages per person in this many seconds.
 DISCUSSION_RATE_LIMIT = (env_int("DISCUSSION_RATE_MESSAGES", 20), env_int("DISCUSSION_RATE_SECONDS", 10))
+# Floods of e-mail: invitations one person may send in an hour, hours between reminders of one task, and
+# days before someone whose join request was declined may ask again.
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200)
+TASK_REMINDER_COOLDOWN_HOURS = env_int("TASK_REMINDER_COOLDOWN_HOURS", 12)
+JOIN_REQUEST_COOLDOWN_DAYS = env_int("JOIN_REQUEST_COOLDOWN_DAYS", 30)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

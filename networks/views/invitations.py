@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import RateLimited
+
 from .. import actions
 from ..access import live_network, network_access
 from ..forms import JoinRequestForm
@@ -133,6 +135,8 @@ def join_request(request, network_slug):
     if access.has_pending_request:
         messages.error(request, _("Sinulla on jo käsittelyä odottava pyyntö tähän verkostoon."))
         return redirect(back)
+    if access.may_reapply_from is not None:
+        return redirect(back)  # the page says since when
     form = JoinRequestForm(request.POST, network=network, user=request.user)
     if not form.is_valid():
         # The page again, with the errors next to the fields.
@@ -146,6 +150,9 @@ def join_request(request, network_slug):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    except RateLimited as limited:
+        messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": limited.message})
         return redirect(back)
     messages.success(
         request,

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.ratelimit import RateLimited
 from home.pagination import paginate
 
 from .. import actions
 from ..decorators import facilitator_required
-from ..forms import InvitationForm, RoleForm
+from ..forms import InvitationForm, MembershipOrganisationForm, RoleForm
 from ..models import Invitation, JoinRequest, Membership
 
 INVITATIONS_PER_PAGE = 50
@@ -109,6 +110,43 @@ def change_role(request, access, membership_id):
     return redirect("manage-members", access.network.slug)
 
 
+@facilitator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation(request, access, membership_id):
+    """The organisation a member acts for in the network. A member's e-mailed request links here with the
+    organisation they asked for (?organisaatio=<id>) chosen in advance; nothing changes before a POST."""
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user", "organisation", "user__organisation"),
+        pk=membership_id,
+        network=access.network,
+    )
+    if request.method == "POST":
+        form = MembershipOrganisationForm(request.POST)
+        if form.is_valid():
+            chosen = form.cleaned_data["organisation"]
+            actions.set_organisation(membership, chosen)
+            name = membership.user.display_name
+            if chosen is None:
+                message = _("%(name)s ei enää edusta verkostossa mitään organisaatiota.") % {"name": name}
+            else:
+                message = _("%(name)s edustaa nyt verkostossa organisaatiota %(organisation)s.") % {
+                    "name": name,
+                    "organisation": chosen,
+                }
+            messages.success(request, message)
+            return redirect("manage-members", access.network.slug)
+    else:
+        asked = request.GET.get("organisaatio")
+        initial = asked if asked and asked.isdigit() else membership.organisation_id
+        form = MembershipOrganisationForm(initial={"organisation": initial})
+    return TemplateResponse(
+        request,
+        "networks/manage/organisation.html",
+        {"access": access, "active_tab": "manage-members", "membership": membership, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
 def _role_label(role):
     return str(Membership.Role(role).label).lower()
 
@@ -159,11 +197,18 @@ def remove(request, access, membership_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitations(request, access):
     network = access.network
+    status = 200
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid():
-            _send_invitations(request, network, form.cleaned_data)
-            return redirect("manage-invitations", network.slug)
+            try:
+                actions.check_invitation_rate(request.user, len(form.cleaned_data["emails"]))
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                status = 429
+            else:
+                _send_invitations(request, network, form.cleaned_data)
+                return redirect("manage-invitations", network.slug)
         messages.error(request, _("Kutsuja ei lähetetty. Korjaa lomakkeen virheet."))
     else:
         form = InvitationForm()
@@ -184,6 +229,7 @@ def invitations(request, access):
             "invitations": invitation_list,
             "now": timezone.now(),
         },
+        status=status,
     )
 
 

@@ -6,20 +6,25 @@ members, workshops and documents.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.documents import get_document_model
 
+from core.ratelimit import RateLimited
 from home.pagination import paginate
 from workshops.models import Registration, Task, WorkshopPage
-from workshops.views.common import member_organisation, with_answered
+from workshops.views.common import with_answered
 
+from .. import actions
 from ..decorators import member_required
 from ..documents import DocumentUploadForm
+from ..forms import OrganisationRequestForm
 from ..groups import ensure_network_groups
 from ..models import JoinRequest, Membership
 
@@ -58,7 +63,7 @@ def dashboard(request, access):
         .select_related("workshop")
         .order_by("due", "pk")[:OPEN_TASKS],
         request.user,
-        member_organisation(access, request.user),
+        access.organisation,
     )
     pending_requests = None
     if access.is_facilitator:
@@ -89,12 +94,12 @@ def directory(request, access):
     memberships = list(
         Membership.objects.active()
         .filter(network=access.network, user__is_active=True, user__deleted__isnull=True)
-        .select_related("user", "organisation", "user__organisation")
+        .select_related("user", "organisation")
     )
     groups = {}
     for membership in memberships:
-        # The organisation the person represents in this network, else the one in their profile.
-        organisation = membership.organisation or membership.user.organisation
+        # The organisation the person represents in this network (never the free profile field).
+        organisation = membership.organisation
         key = organisation.pk if organisation else None
         groups.setdefault(key, OrganisationGroup(organisation)).memberships.append(membership)
     for group in groups.values():
@@ -137,3 +142,36 @@ def materials(request, access):
     }
     status = 400 if form is not None and form.is_bound else 200
     return TemplateResponse(request, "networks/space/materials.html", context, status=status)
+
+
+@require_POST
+@member_required
+def request_organisation(request, access):
+    """A member with no organisation in the network asks its facilitators to attach them to one (an e-mail;
+    nothing changes until a facilitator does it). Back to the page the request came from."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("space", args=[access.network.slug])
+    if access.membership is None:
+        messages.error(request, _("Vain verkoston jäsen voi pyytää liittämistä organisaatioon."))
+        return redirect(back)
+    form = OrganisationRequestForm(request.POST)
+    if not form.is_valid():
+        reason = " ".join(form.errors["organisation"])
+        messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": reason})
+        return redirect(back)
+    try:
+        actions.request_organisation(access.membership, form.cleaned_data["organisation"])
+    except (ValidationError, RateLimited) as refusal:
+        reason = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else refusal.message
+        messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": reason})
+    else:
+        messages.success(
+            request,
+            _(
+                "Pyyntö lähti verkoston fasilitaattoreille: sinut liitetään organisaatioon %(organisation)s, kun "
+                "he ovat tarkistaneet sen. Saat tehtävän auki tältä sivulta sen jälkeen."
+            )
+            % {"organisation": form.cleaned_data["organisation"]},
+        )
+    return redirect(back)

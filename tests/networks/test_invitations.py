@@ -13,7 +13,7 @@ from django.utils import timezone
 from networks.actions import accept_invitation, create_invitation, revoke_invitation
 from networks.models import Invitation, Membership
 from tests.conftest import client_for
-from tests.factories import make_organisation, make_user
+from tests.factories import make_membership, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,31 @@ def test_invites_many_addresses_at_once_with_role_and_organisation(client, netwo
     }
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.fi", "ben@example.fi", "cecilia@example.fi"]
     assert "3 osoitteeseen" in messages_of(response)
+
+
+def test_invitations_beyond_the_hourly_limit_invite_nobody_and_say_when(client, network_people, settings):
+    """The flood: a facilitator's account (or a stolen one) sends invitation after invitation."""
+    settings.INVITATIONS_PER_HOUR = 5
+    network, other, people = network_people
+    make_membership(other, people["facilitator"], "facilitator")
+    client = client_for(client, people["facilitator"])
+    assert invite(client, network, "a@example.fi, b@example.fi, c@example.fi").status_code == 302
+    Invitation.objects.update(created=timezone.now() - timedelta(minutes=50))
+    assert invite(client, other, "d@example.fi").status_code == 302  # the limit counts all networks together
+
+    response = invite(client, network, "e@example.fi, f@example.fi")
+
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Olet lähettänyt viimeisen tunnin aikana 4 kutsua; tunnissa voi lähettää enintään 5." in content
+    assert "Yritä uudelleen 10 minuutin kuluttua." in content  # when the oldest leaves the hour
+    assert "e@example.fi, f@example.fi" in content  # the addresses are kept in the form
+    assert Invitation.objects.count() == 4
+    assert len(mail.outbox) == 4
+
+    assert invite(client, network, "e@example.fi").status_code == 302  # one more still fits
+    Invitation.objects.update(created=timezone.now() - timedelta(hours=1, seconds=1))
+    assert invite(client, network, "f@example.fi, g@example.fi").status_code == 302
 
 
 def test_the_email_names_the_network_and_carries_a_working_link(client, network_people):

@@ -1,12 +1,16 @@
 """Asking to join a network open for applications, and the facilitators' decision."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
-from networks.actions import request_to_join
+from core.ratelimit import RateLimited
+from networks.actions import decide_join_request, request_to_join
 from networks.models import JoinRequest, Membership, NetworkPage
 from tests.conftest import client_for
 from tests.factories import make_organisation, make_user
@@ -158,6 +162,37 @@ def test_the_action_itself_refuses_a_duplicate(open_network):
         request_to_join(network, people["outsider"], make_organisation(), "b")
 
 
+def test_after_a_decline_the_same_person_waits_before_asking_again(client, open_network, settings):
+    """The flood: a declined applicant sends the same request again and again to wear the facilitators down."""
+    settings.JOIN_REQUEST_COOLDOWN_DAYS = 30
+    network, other, people = open_network
+    client = client_for(client, people["outsider"])
+    apply(client, network, make_organisation())
+    decide_join_request(JoinRequest.objects.get(), accept=False, decided_by=people["facilitator"])
+    mail.outbox.clear()
+
+    page = client.get(network.url).content.decode()
+    assert "Edellistä liittymispyyntöäsi tähän verkostoon ei hyväksytty" in page
+    assert 'name="motivation"' not in page
+    response = apply(client, network, make_organisation())
+    assert JoinRequest.objects.count() == 1 and not mail.outbox
+
+    with pytest.raises(RateLimited) as refused:
+        request_to_join(network, people["outsider"], make_organisation(), "Uudestaan")
+    assert "Yritä uudelleen 30 päivän kuluttua." in refused.value.message
+    assert JoinRequest.objects.count() == 1
+
+    # Another network is not affected, and after the cooling-off period the person may ask again.
+    other.status = NetworkPage.Status.OPEN
+    other.save_revision().publish()
+    assert apply(client, other, make_organisation()).status_code == 302
+    JoinRequest.objects.filter(network=network).update(decided=timezone.now() - timedelta(days=30, seconds=1))
+    assert 'name="motivation"' in client.get(network.url).content.decode()
+    response = apply(client, network, make_organisation())
+    assert "Pyyntösi lähetettiin" in messages_of(response)
+    assert JoinRequest.objects.filter(network=network).count() == 2
+
+
 def test_a_member_cannot_apply(client, open_network):
     network, _other, people = open_network
     response = apply(client_for(client, people["member"]), network, make_organisation())
@@ -270,6 +305,7 @@ def test_decided_requests_are_listed_and_can_apply_again(client, pending):
     response = client.get(reverse("manage-join-requests", args=[network.slug]))
     assert list(response.context["pending"]) == []
     assert list(response.context["decided"]) == [join_request]
-    # A declined applicant may ask again later.
+    # A declined applicant may ask again after the cooling-off period.
+    JoinRequest.objects.filter(pk=join_request.pk).update(decided=timezone.now() - timedelta(days=365))
     response = apply(client_for(client, join_request.user), network, make_organisation())
     assert JoinRequest.objects.filter(user=join_request.user, status=JoinRequest.Status.PENDING).count() == 1

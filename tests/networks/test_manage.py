@@ -35,6 +35,8 @@ MANAGE_URLS = [
     ("manage-role", "post", True, {"role": "contact"}),
     ("manage-remove", "get", False, {}),
     ("manage-remove", "post", True, {}),
+    ("manage-organisation", "get", True, {}),
+    ("manage-organisation", "post", True, {"organisation": ""}),
     ("manage-invitations", "get", True, {}),
     ("manage-invitations", "post", True, {"emails": "uusi@example.fi", "role": "member"}),
     ("manage-revoke-invitation", "get", False, {}),
@@ -48,7 +50,7 @@ MANAGE_URLS = [
 
 def manage_url(name, network, membership, invitation, join_request):
     args = [network.slug]
-    if name in ("manage-role", "manage-remove"):
+    if name in ("manage-role", "manage-remove", "manage-organisation"):
         args.append(membership.pk)
     elif name == "manage-revoke-invitation":
         args.append(invitation.pk)
@@ -86,6 +88,7 @@ def test_permission_matrix(client, network_people, role, name, method, allowed, 
         invitation.refresh_from_db()
         join_request.refresh_from_db()
         assert membership.role == "member" and membership.left is None
+        assert membership.organisation is not None
         assert invitation.revoked is None
         assert join_request.status == JoinRequest.Status.PENDING
         assert not Invitation.objects.filter(email="uusi@example.fi").exists()
@@ -105,7 +108,7 @@ def two_networks(network_people):
     network, other, people = network_people
     a = dict(zip(("membership", "invitation", "join_request"), targets(network, people), strict=True))
     b_facilitator = make_membership(other, make_user("b-fasilitaattori@example.fi"), "facilitator").user
-    b_membership = make_membership(other, make_user("b-jasen@example.fi"))
+    b_membership = make_membership(other, make_user("b-jasen@example.fi"), "member", make_organisation())
     b_invitation, _token = create_invitation(other, "b-kutsu@example.fi", "member", None, b_facilitator)
     b_request = request_to_join(other, make_user(), make_organisation(), "Mukaan!")
     b = {"membership": b_membership, "invitation": b_invitation, "join_request": b_request}
@@ -117,6 +120,9 @@ def post_everything(client, network_slug, objects):
     return [
         client.post(reverse("manage-role", args=[network_slug, objects["membership"].pk]), {"role": "facilitator"}),
         client.post(reverse("manage-remove", args=[network_slug, objects["membership"].pk]), {"confirm": "yes"}),
+        client.post(
+            reverse("manage-organisation", args=[network_slug, objects["membership"].pk]), {"organisation": ""}
+        ),
         client.post(reverse("manage-revoke-invitation", args=[network_slug, objects["invitation"].pk])),
         client.post(
             reverse("manage-decide-join-request", args=[network_slug, objects["join_request"].pk]),
@@ -128,6 +134,7 @@ def post_everything(client, network_slug, objects):
 def assert_untouched(objects):
     membership = Membership.objects.get(pk=objects["membership"].pk)
     assert membership.role == "member" and membership.left is None
+    assert membership.organisation == objects["membership"].organisation
     assert Invitation.objects.get(pk=objects["invitation"].pk).revoked is None
     assert JoinRequest.objects.get(pk=objects["join_request"].pk).status == JoinRequest.Status.PENDING
 
@@ -136,7 +143,7 @@ def test_other_networks_ids_posted_to_own_urls_are_404(client, two_networks):
     network, _other, people, _a, b = two_networks
     client = client_for(client, people["facilitator"])
     responses = post_everything(client, network.slug, b)
-    assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    assert [r.status_code for r in responses] == [404] * 5
     assert_untouched(b)
 
 
@@ -144,13 +151,13 @@ def test_own_ids_posted_to_other_networks_urls_are_refused(client, two_networks)
     network, other, people, a, _b = two_networks
     # Not a member of B: the not-member page.
     client = client_for(client, people["facilitator"])
-    assert [r.status_code for r in post_everything(client, other.slug, a)] == [403, 403, 403, 403]
+    assert [r.status_code for r in post_everything(client, other.slug, a)] == [403] * 5
     assert_untouched(a)
     # Facilitator of both networks, or staff: still 404, since the lookup includes the network of the URL.
     make_membership(other, people["facilitator"], "facilitator")
     for person in (people["facilitator"], people["staff"]):
         client = client_for(client, person)
-        assert [r.status_code for r in post_everything(client, other.slug, a)] == [404, 404, 404, 404]
+        assert [r.status_code for r in post_everything(client, other.slug, a)] == [404] * 5
         assert_untouched(a)
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,33 +241,92 @@ def test_an_organisation_answers_together(client, setup):
     assert "Sipoon täydennetty vastaus" not in page.content.decode()
 
 
-def test_a_member_without_an_organisation_is_told_how_to_fix_it(client, setup):
-    network, workshop, _task, _people = setup
+def test_a_member_without_an_organisation_can_ask_the_facilitator_and_nothing_is_stored(
+    client, setup, django_capture_on_commit_callbacks
+):
+    network, workshop, _task, people = setup
     task = make_task(workshop, answered_by=Task.AnsweredBy.ORGANISATION)
-    loner = make_membership(network, make_user("yksin@example.fi")).user
+    porvoo = make_organisation("Porvoon kaupunki")
+    loner = make_membership(network, make_user("yksin@example.fi", organisation=porvoo)).user
     client_for(client, loner)
 
     page = client.get(url("task", network, task.pk))
     content = page.content.decode()
     assert page.status_code == 200
-    assert "Sinulle ei ole merkitty organisaatiota" in content
-    assert f'href="{reverse("account_profile")}"' in content
+    assert "Fasilitaattori ei ole vielä liittänyt sinua organisaatioon" in content
+    assert "Lisää organisaatiosi profiiliisi" not in content  # the profile is no way to an answer
     assert page.context["form"] is None
+    assert page.context["organisation_request_form"]["organisation"].value() == porvoo.pk
 
     response = client.post(url("task", network, task.pk), {"text": "Yritän silti", "version": ""})
     assert response.status_code == 400
-    assert "eikä sinulle ole merkitty organisaatiota" in response.content.decode()
+    assert "Fasilitaattori ei ole vielä liittänyt sinua organisaatioon" in response.content.decode()
     assert not Submission.objects.exists()
 
+    mail.outbox.clear()
+    task_page = url("task", network, task.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(url("space-request-organisation", network), {"organisation": porvoo.pk, "next": task_page})
+    assert asked.status_code == 302 and asked.url == task_page
+    assert "Pyyntö lähti verkoston fasilitaattoreille" in messages_of(asked)[0]
+    [sent] = mail.outbox
+    assert sent.to == [people["facilitator"].email]
+    edit = url("manage-organisation", network, Membership.objects.get(user=loner).pk)
+    assert f"{edit}?organisaatio={porvoo.pk}" in sent.body
+    assert Membership.objects.get(user=loner).organisation is None  # nothing changes before the facilitator acts
 
-def test_the_profile_organisation_counts_when_the_membership_has_none(client, setup):
-    network, workshop, _task, _people = setup
+    again = client.post(url("space-request-organisation", network), {"organisation": porvoo.pk, "next": task_page})
+    assert "Pyysit liittämistä organisaatioon äsken. Yritä uudelleen 12 tunnin kuluttua." in messages_of(again)[-1]
+    assert len(mail.outbox) == 1
+
+    facilitator = client_for(Client(), people["facilitator"])
+    assert facilitator.get(f"{edit}?organisaatio={porvoo.pk}").context["form"]["organisation"].value() == str(porvoo.pk)
+    assert facilitator.post(edit, {"organisation": porvoo.pk}).status_code == 302
+    assert Membership.objects.get(user=loner).organisation == porvoo
+    assert client.post(task_page, {"text": "Porvoosta", "version": ""}).status_code == 302
+    assert Submission.objects.get().organisation == porvoo
+
+
+def test_the_organisation_of_a_profile_opens_no_organisations_answer(client, setup):
+    """The attack: a member whom no facilitator attached to an organisation writes Sipoo into their profile
+    and then tries to read, overwrite and delete Sipoo's shared answer and its file."""
+    network, workshop, _task, people = setup
     task = make_task(workshop, answered_by=Task.AnsweredBy.ORGANISATION)
-    person = make_user("profiili@example.fi", organisation=make_organisation("Porin kaupunki"))
-    make_membership(network, person)
-    response = client_for(client, person).post(url("task", network, task.pk), {"text": "Porista", "version": ""})
-    assert response.status_code == 302
-    assert Submission.objects.get().organisation.name == "Porin kaupunki"
+    sipoo = Membership.objects.get(user=people["member"], network=network).organisation
+    shared = answer(task, people["member"], "Sipoon yhteinen vastaus", [pdf("sipoo.pdf")], organisation=sipoo)
+    attachment = shared.files.get()
+    intruder = make_membership(network, make_user("tunkeilija@example.fi")).user
+    client_for(client, intruder)
+
+    profile = client.post(
+        reverse("account_profile"),
+        {"first_name": "Tuomas", "last_name": "Tunkeilija", "organisation": sipoo.pk, "discussion_email": "mentions"},
+    )
+    assert profile.status_code == 302
+    intruder.refresh_from_db()
+    assert intruder.organisation == sipoo
+
+    page = client.get(url("task", network, task.pk)).content.decode()
+    assert "Sipoon yhteinen vastaus" not in page
+    assert client.get(url("task-file", network, task.pk, attachment.pk)).status_code == 404
+    overwrite = client.post(url("task", network, task.pk), {"text": "Korvattu", "version": ""})
+    assert overwrite.status_code == 400
+    assert client.post(url("task-file-delete", network, task.pk, attachment.pk)).status_code == 404
+
+    shared.refresh_from_db()
+    assert shared.text == "Sipoon yhteinen vastaus"
+    assert list(shared.files.all()) == [attachment]
+    assert Submission.objects.count() == 1
+
+
+def test_a_member_already_in_an_organisation_cannot_ask_again(client, setup):
+    network, _workshop, _task, people = setup
+    response = client_for(client, people["member"]).post(
+        url("space-request-organisation", network), {"organisation": make_organisation().pk}
+    )
+    assert response.url == url("space", network)
+    assert "Sinut on jo liitetty organisaatioon Sipoon kunta" in messages_of(response)[0]
+    assert not mail.outbox
 
 
 # ---------- Who sees which answers ----------
@@ -699,10 +759,22 @@ def test_a_reminder_goes_to_notifiable_members_who_have_not_answered(client, set
     task.refresh_from_db()
     assert task.reminded is not None
     page = client.get(url("task-answers", network, task.pk)).content.decode()
-    assert timezone.localtime(task.reminded).strftime("%-d.%-m.%Y %H:%M") in page
-    assert "Lähetä muistutus uudelleen" in page
+    sent_at = timezone.localtime(task.reminded).strftime("%-d.%-m.%Y %H:%M")
+    assert sent_at in page
+    assert "Seuraavan muistutuksen voi lähettää" in page and "Lähetä muistutus" not in page
 
-    # It can be sent again later.
+    # Pressed again at once (or by a second facilitator with the page open): refused, nothing sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url("task-remind", network, task.pk))
+    assert messages_of(again)[-1] == (
+        f"Muistutusta ei lähetetty. Tehtävästä on jo muistutettu {sent_at}. Yritä uudelleen 12 tunnin kuluttua."
+    )
+    assert len(mail.outbox) == 2
+    assert Task.objects.get(pk=task.pk).reminded == task.reminded
+
+    # After the cooldown it can be sent again.
+    Task.objects.filter(pk=task.pk).update(reminded=task.reminded - timedelta(hours=12, seconds=1))
+    assert "Lähetä muistutus uudelleen" in client.get(url("task-answers", network, task.pk)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("task-remind", network, task.pk))
     assert len(mail.outbox) == 4

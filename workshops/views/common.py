@@ -1,5 +1,5 @@
-"""What every workshop view in the member space needs: the workshop from the URL, and the organisation
-the person answers for."""
+"""What every workshop view in the member space needs: the workshop or task from the URL, and which tasks
+the person has answered. The organisation a person answers for is `access.organisation` (networks.access)."""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -16,13 +16,6 @@ def get_task(network, task_id):
     """A task of one of this network's live workshops, with its workshop, or 404."""
     workshops = WorkshopPage.objects.live().child_of(network)
     return get_object_or_404(Task.objects.select_related("workshop").filter(workshop__in=workshops), pk=task_id)
-
-
-def member_organisation(access, user):
-    """The organisation a person represents in the network: the membership's, else their profile's."""
-    if access.membership is not None and access.membership.organisation_id:
-        return access.membership.organisation
-    return user.organisation
 
 
 def with_answered(tasks, user, organisation):

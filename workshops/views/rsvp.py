@@ -134,17 +134,11 @@ class Row:
         return self.registration is not None and self.registration.attended is True
 
 
-def _organisation(membership):
-    if membership.organisation_id:
-        return membership.organisation
-    return membership.user.organisation
-
-
 def _groups(rows):
     """[(organisation or None, [rows])]: organisations by name, people by name, the ones without last."""
     groups = {}
     for row in rows:
-        groups.setdefault(_organisation(row.membership), []).append(row)
+        groups.setdefault(row.membership.organisation, []).append(row)
     for members in groups.values():
         members.sort(key=lambda row: (row.user.last_name.lower(), row.user.first_name.lower(), row.user.email))
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0].name.lower() if item[0] else ""))
@@ -155,9 +149,7 @@ def _groups(rows):
 def attendance(request, access, workshop_id):
     network = access.network
     workshop = get_workshop(network, workshop_id)
-    memberships = list(
-        Membership.objects.active().filter(network=network).select_related("user", "organisation", "user__organisation")
-    )
+    memberships = list(Membership.objects.active().filter(network=network).select_related("user", "organisation"))
     if request.method == "POST":
         return _save_attendance(request, access, workshop, {membership.user_id for membership in memberships})
 

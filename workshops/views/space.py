@@ -14,7 +14,7 @@ from networks.decorators import member_required
 
 from ..models import Registration, Task, WorkshopPage
 from . import feedback, rsvp, tasks
-from .common import get_workshop, member_organisation, with_answered
+from .common import get_workshop, with_answered
 
 
 class WorkshopRow:
@@ -35,9 +35,8 @@ def workshop_list(request, access):
         registration.workshop_id: registration
         for registration in Registration.objects.filter(workshop__in=workshops, user=request.user)
     }
-    organisation = member_organisation(access, request.user)
     tasks_by_workshop = {}
-    for task in with_answered(Task.objects.filter(workshop__in=workshops), request.user, organisation):
+    for task in with_answered(Task.objects.filter(workshop__in=workshops), request.user, access.organisation):
         tasks_by_workshop.setdefault(task.workshop_id, []).append(task)
     rows = [WorkshopRow(w, registrations.get(w.pk), tasks_by_workshop.get(w.pk, [])) for w in workshops]
     now = timezone.now()

@@ -14,17 +14,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.ratelimit import RateLimited
 from networks.decorators import facilitator_required, member_required
+from networks.forms import OrganisationRequestForm
 
 from .. import answers as actions
 from ..forms.tasks import AnswerForm, TaskForm
 from ..models import Submission, SubmissionFile, Task
-from .common import get_task, get_workshop, member_organisation, with_answered
+from .common import get_task, get_workshop, with_answered
 
 TASK_FIELDS = ("kind", "title", "instructions", "due", "answered_by", "answers_visible")
 
@@ -35,7 +35,7 @@ def tasks_context(request, access, workshop):
     tasks = Task.objects.filter(workshop=workshop).order_by("due", "pk")
     if access.is_facilitator:
         tasks = tasks.annotate(answer_count=Count("submissions"))
-    return {"workshop_tasks": with_answered(tasks, request.user, member_organisation(access, request.user))}
+    return {"workshop_tasks": with_answered(tasks, request.user, access.organisation)}
 
 
 def task_url(access, task, anchor=""):
@@ -114,6 +114,9 @@ def render_task(request, access, task, organisation, *, form=None, refusal=None,
         own = actions.own_submissions(task, user, organisation).prefetch_related("files").first()
         others = None
     no_organisation = task.per_organisation and organisation is None
+    organisation_request_form = None
+    if no_organisation and access.membership is not None:
+        organisation_request_form = OrganisationRequestForm(initial={"organisation": user.organisation_id})
     if form is None and task.is_open and not no_organisation:
         form = answer_form(own)
     context = {
@@ -126,6 +129,7 @@ def render_task(request, access, task, organisation, *, form=None, refusal=None,
         "others": others,
         "form": form if task.is_open and not no_organisation else None,
         "no_organisation": no_organisation,
+        "organisation_request_form": organisation_request_form,
         "can_moderate": access.is_facilitator and task.is_open,
         "refusal": refusal,
         "rejected_text": rejected_text,
@@ -137,7 +141,7 @@ def render_task(request, access, task, organisation, *, form=None, refusal=None,
 @member_required
 def detail(request, access, task_id):
     task = get_task(access.network, task_id)
-    organisation = member_organisation(access, request.user)
+    organisation = access.organisation
     if request.method != "POST":
         return render_task(request, access, task, organisation)
 
@@ -185,13 +189,8 @@ def detail(request, access, task_id):
         message = _("Organisaationne vastaus on tallennettu. Voitte muokata sitä %(due)s asti.")
     else:
         message = _("Vastauksesi on tallennettu. Voit muokata sitä %(due)s asti.")
-    messages.success(request, message % {"due": formatted(task.due)})
+    messages.success(request, message % {"due": actions.formatted(task.due)})
     return redirect(task_url(access, task, "#oma-vastaus"))
-
-
-def formatted(moment):
-    """A moment as the pages show it: 15.3.2030 16:00 (Helsinki time)."""
-    return date_format(timezone.localtime(moment), "j.n.Y H:i")
 
 
 # ---------- Answer files ----------
@@ -209,7 +208,7 @@ def get_file(access, task_id, file_id):
 @member_required
 def download_file(request, access, task_id, file_id):
     task, attachment = get_file(access, task_id, file_id)
-    organisation = None if access.is_facilitator else member_organisation(access, request.user)
+    organisation = None if access.is_facilitator else access.organisation
     if not actions.may_read(access, task, attachment.submission, request.user, organisation):
         raise Http404("No such file")
     try:
@@ -225,7 +224,7 @@ def download_file(request, access, task_id, file_id):
 @member_required
 def delete_file(request, access, task_id, file_id):
     task, attachment = get_file(access, task_id, file_id)
-    organisation = member_organisation(access, request.user)
+    organisation = access.organisation
     if not actions.may_read(access, task, attachment.submission, request.user, organisation):
         raise Http404("No such file")
     if not (access.is_facilitator or actions.is_own(attachment.submission, request.user, organisation)):
@@ -236,7 +235,7 @@ def delete_file(request, access, task_id, file_id):
         messages.error(
             request,
             _("Palautusaika päättyi %(due)s. Tiedostoa ”%(name)s” ei poistettu: vastausta ei voi enää muuttaa.")
-            % {"due": formatted(task.due), "name": attachment.name},
+            % {"due": actions.formatted(task.due), "name": attachment.name},
         )
     else:
         if emptied:
@@ -260,6 +259,7 @@ def answers(request, access, task_id):
         "task": task,
         "workshop": task.workshop,
         "status": actions.AnswerStatus(task, access.network),
+        "next_reminder": actions.next_reminder(task),
     }
     return TemplateResponse(request, "workshops/tasks/answers.html", context)
 
@@ -273,8 +273,10 @@ def remind(request, access, task_id):
     except actions.TaskClosed:
         messages.error(
             request,
-            _("Palautusaika päättyi %(due)s. Muistutusta ei lähetetty.") % {"due": formatted(task.due)},
+            _("Palautusaika päättyi %(due)s. Muistutusta ei lähetetty.") % {"due": actions.formatted(task.due)},
         )
+    except RateLimited as limited:
+        messages.error(request, _("Muistutusta ei lähetetty. %(reason)s") % {"reason": limited.message})
     else:
         if not pending:
             messages.info(request, _("Kaikki ovat jo vastanneet. Muistutusta ei lähetetty."))
