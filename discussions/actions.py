@@ -96,7 +96,7 @@ def create_message(room, author, body, client_id, reply_to=None):
     body = validate_body(body)
     if room.is_closed:
         raise DiscussionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
-    check_rate(author)  # after validation and the idempotency check: only new, valid messages count
+    check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
     reply_to_id = None
     if reply_to is not None:
         if not isinstance(reply_to, int) or not Message.objects.filter(pk=reply_to, room=room).exists():
@@ -162,7 +162,9 @@ def edit_message(message, editor, body):
         raise DiscussionError("forbidden", _("Voit muokata vain omia viestejäsi."))
     if message.deleted is not None:
         raise DiscussionError("forbidden", _("Poistettua viestiä ei voi muokata."))
-    message.body = validate_body(body)
+    body = validate_body(body)
+    check_edit_rate(editor)  # after validation: only edits that would be saved count
+    message.body = body
     mentioned = mentionable_members(message.room.network_id, message.body)
     message.body_html = render_markdown(
         message.body, {handle: (handle, url) for handle, (_u, url) in mentioned.items()}
@@ -221,6 +223,7 @@ def create_topic_room(network, user, title):
     title = (title or "").strip()
     if not title:
         raise DiscussionError("invalid", _("Anna aiheelle otsikko."))
+    check_room_rate(user)
     return Room.objects.create(network=network, kind=Room.Kind.TOPIC, title=title[:200], created_by=user)
 
 
@@ -255,10 +258,24 @@ def pin_message(room, message):
     return room
 
 
-def check_rate(user):
+def check_message_rate(user):
     """Refuses a send beyond DISCUSSION_RATE_LIMIT = (messages, seconds) per person, saying when to retry."""
-    limit, window = settings.DISCUSSION_RATE_LIMIT
+    hit_rate_limit("discussion-message", settings.DISCUSSION_RATE_LIMIT, user, _("Lähetät viestejä liian tiheään."))
+
+
+def check_room_rate(user):
+    """Refuses a topic room beyond DISCUSSION_ROOM_RATE_LIMIT = (rooms, seconds) per person."""
+    hit_rate_limit("discussion-room", settings.DISCUSSION_ROOM_RATE_LIMIT, user, _("Avaat aiheita liian tiheään."))
+
+
+def check_edit_rate(user):
+    """Refuses an edit beyond DISCUSSION_EDIT_RATE_LIMIT = (edits, seconds) per person."""
+    hit_rate_limit("discussion-edit", settings.DISCUSSION_EDIT_RATE_LIMIT, user, _("Muokkaat viestejä liian tiheään."))
+
+
+def hit_rate_limit(name, limit_and_window, user, reason):
+    limit, window = limit_and_window
     try:
-        RateLimit("discussion-message", limit, window).hit(user.pk, reason=_("Lähetät viestejä liian tiheään."))
+        RateLimit(name, limit, window).hit(user.pk, reason=reason)
     except RateLimited as limited:
         raise DiscussionError(limited.code, limited.message) from None
