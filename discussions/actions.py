@@ -4,6 +4,8 @@ Each function validates, saves in one transaction and returns what the caller ne
 consumer broadcasts only after these have returned (and so committed): persist, then broadcast.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
@@ -16,7 +18,7 @@ from core.ratelimit import RateLimit, RateLimited
 from home.email import send_templated_email
 from networks.models import Membership
 
-from .models import Message, ReadMarker, Room
+from .models import MentionEmail, Message, ReadMarker, Room
 from .text import mention_handle, mentioned_handles, render_markdown
 
 MAX_BODY_LENGTH = 10_000
@@ -147,10 +149,23 @@ def mentionable_members(network_id, body):
 
 
 def notify_mentions(message, room, author, users):
-    """E-mails the mentioned people at once (after commit), unless they asked for no discussion e-mail."""
-    for user in users:
-        if user.discussion_email == user.DiscussionEmail.NEVER:
-            continue
+    """E-mails the mentioned people at once (after commit): at most one e-mail per person and room in
+    DISCUSSION_MENTION_EMAIL_SECONDS, and none to people who asked for no discussion e-mail. A mention that
+    is not e-mailed now reaches the person in the digest. Two queries, however many people are mentioned.
+
+    Runs inside create_message's transaction after it has locked the room's row, so the messages of one room
+    decide one after the other: the second always sees the e-mail the first recorded.
+    """
+    wanting = [user for user in users if user.discussion_email != user.DiscussionEmail.NEVER]
+    if not wanting:
+        return
+    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_MENTION_EMAIL_SECONDS)
+    recently_told = set(
+        MentionEmail.objects.filter(room=room, user__in=wanting, sent__gt=since).values_list("user_id", flat=True)
+    )
+    told = [user for user in wanting if user.pk not in recently_told]
+    MentionEmail.objects.bulk_create([MentionEmail(user=user, room=room, message=message) for user in told])
+    for user in told:
         send_templated_email(
             [user.email], "discussion_mention", {"message": message, "room": room, "author": author, "user": user}
         )
