@@ -511,6 +511,11 @@ class DiscussionClient {
                 this.scheduleFlush(seconds * 1000);
                 return;
             }
+            if (code === "signed_out") {
+                // Kept in the outbox: re-sent once a socket opens with a valid session (the reconnect that
+                // follows, or the next visit after signing in again). The close that follows says the rest.
+                return;
+            }
             // Refused for good (empty, too long, closed room…): the text goes back to the form.
             this.outbox.remove(clientId);
             this.log?.querySelector(`.dmsg--pending[data-client-id="${CSS.escape(clientId)}"]`)?.remove();
