@@ -35,13 +35,25 @@ async def joined(connect, user, network, browser=None):
 
 
 async def closed_with(communicator, timeout=2):
-    """(the close code, the frames that came before the close)."""
+    """(the close code, the frames that came before the close). Presence lists are left out: they follow
+    other sockets' comings and goings, and may or may not still arrive from before."""
     frames = []
     while True:
         output = await communicator.receive_output(timeout=timeout)
         if output["type"] == "websocket.close":
             return output["code"], frames
-        frames.append(json.loads(output["text"]))
+        frame = json.loads(output["text"])
+        if frame["type"] != "presence":
+            frames.append(frame)
+
+
+async def nothing_but_presence(communicator, seconds):
+    """Whether nothing arrives in the next `seconds` (no frame, no close) but presence lists."""
+    while not await communicator.receive_nothing(timeout=seconds):
+        output = await communicator.receive_output()
+        if output["type"] != "websocket.send" or json.loads(output["text"])["type"] != "presence":
+            return False
+    return True
 
 
 async def still_open(communicator, room_id):

@@ -23,6 +23,7 @@ from tests.discussions.sockets import (
     closed_with,
     expire_group_memberships,
     joined,
+    nothing_but_presence,
     receive_until,
     still_open,
 )
@@ -85,7 +86,7 @@ async def test_a_removed_member_whose_groups_expired_is_refused_and_closed(conne
     alice, _rooms = await joined(connect, member, network)
     expire_group_memberships()
     await sync_to_async(take_access_away)(network, member)
-    assert await alice.receive_nothing(timeout=0.3), "the push cannot reach a socket the layer forgot"
+    assert await nothing_but_presence(alice, 0.3), "the push cannot reach a socket the layer forgot"
     before = await sync_to_async(stored_state)(room, member)
 
     frame = frames_for(room, own_message)[frame_type]
@@ -100,7 +101,7 @@ async def test_a_removed_member_whose_groups_expired_is_refused_and_closed(conne
         assert frames[0]["client_id"] == frame["client_id"]
     assert await sync_to_async(stored_state)(room, member) == before
     await alice.send_json_to(frames_for(room, own_message)["message.send"])  # after the close: not read at all
-    assert await alice.receive_nothing(timeout=0.3)
+    assert await nothing_but_presence(alice, 0.3)
     assert await sync_to_async(stored_state)(room, member) == before
     await alice.disconnect()
 
@@ -289,7 +290,7 @@ async def test_a_network_taken_off_the_public_site_closes_its_sockets(connect, s
 
     if not reached:
         for communicator in (member, facilitator):
-            assert await communicator.receive_nothing(timeout=0.2)
+            assert await nothing_but_presence(communicator, 0.2)
             await communicator.send_json_to({"type": "sync", "room": room.pk, "after": 0})
     for communicator in (member, facilitator):
         code, frames = await closed_with(communicator)
