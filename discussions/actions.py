@@ -4,6 +4,8 @@ Each function validates, saves in one transaction and returns what the caller ne
 consumer broadcasts only after these have returned (and so committed): persist, then broadcast.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
@@ -16,7 +18,7 @@ from core.ratelimit import RateLimit, RateLimited
 from home.email import send_templated_email
 from networks.models import Membership
 
-from .models import Message, ReadMarker, Room
+from .models import MentionEmail, Message, ReadMarker, Room
 from .text import mention_handle, mentioned_handles, render_markdown
 
 MAX_BODY_LENGTH = 10_000
@@ -96,7 +98,7 @@ def create_message(room, author, body, client_id, reply_to=None):
     body = validate_body(body)
     if room.is_closed:
         raise DiscussionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
-    check_rate(author)  # after validation and the idempotency check: only new, valid messages count
+    check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
     reply_to_id = None
     if reply_to is not None:
         if not isinstance(reply_to, int) or not Message.objects.filter(pk=reply_to, room=room).exists():
@@ -147,10 +149,23 @@ def mentionable_members(network_id, body):
 
 
 def notify_mentions(message, room, author, users):
-    """E-mails the mentioned people at once (after commit), unless they asked for no discussion e-mail."""
-    for user in users:
-        if user.discussion_email == user.DiscussionEmail.NEVER:
-            continue
+    """E-mails the mentioned people at once (after commit): at most one e-mail per person and room in
+    DISCUSSION_MENTION_EMAIL_SECONDS, and none to people who asked for no discussion e-mail. A mention that
+    is not e-mailed now reaches the person in the digest. Two queries, however many people are mentioned.
+
+    Runs inside create_message's transaction after it has locked the room's row, so the messages of one room
+    decide one after the other: the second always sees the e-mail the first recorded.
+    """
+    wanting = [user for user in users if user.discussion_email != user.DiscussionEmail.NEVER]
+    if not wanting:
+        return
+    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_MENTION_EMAIL_SECONDS)
+    recently_told = set(
+        MentionEmail.objects.filter(room=room, user__in=wanting, sent__gt=since).values_list("user_id", flat=True)
+    )
+    told = [user for user in wanting if user.pk not in recently_told]
+    MentionEmail.objects.bulk_create([MentionEmail(user=user, room=room, message=message) for user in told])
+    for user in told:
         send_templated_email(
             [user.email], "discussion_mention", {"message": message, "room": room, "author": author, "user": user}
         )
@@ -162,7 +177,9 @@ def edit_message(message, editor, body):
         raise DiscussionError("forbidden", _("Voit muokata vain omia viestejäsi."))
     if message.deleted is not None:
         raise DiscussionError("forbidden", _("Poistettua viestiä ei voi muokata."))
-    message.body = validate_body(body)
+    body = validate_body(body)
+    check_edit_rate(editor)  # after validation: only edits that would be saved count
+    message.body = body
     mentioned = mentionable_members(message.room.network_id, message.body)
     message.body_html = render_markdown(
         message.body, {handle: (handle, url) for handle, (_u, url) in mentioned.items()}
@@ -221,6 +238,7 @@ def create_topic_room(network, user, title):
     title = (title or "").strip()
     if not title:
         raise DiscussionError("invalid", _("Anna aiheelle otsikko."))
+    check_room_rate(user)
     return Room.objects.create(network=network, kind=Room.Kind.TOPIC, title=title[:200], created_by=user)
 
 
@@ -255,10 +273,24 @@ def pin_message(room, message):
     return room
 
 
-def check_rate(user):
+def check_message_rate(user):
     """Refuses a send beyond DISCUSSION_RATE_LIMIT = (messages, seconds) per person, saying when to retry."""
-    limit, window = settings.DISCUSSION_RATE_LIMIT
+    hit_rate_limit("discussion-message", settings.DISCUSSION_RATE_LIMIT, user, _("Lähetät viestejä liian tiheään."))
+
+
+def check_room_rate(user):
+    """Refuses a topic room beyond DISCUSSION_ROOM_RATE_LIMIT = (rooms, seconds) per person."""
+    hit_rate_limit("discussion-room", settings.DISCUSSION_ROOM_RATE_LIMIT, user, _("Avaat aiheita liian tiheään."))
+
+
+def check_edit_rate(user):
+    """Refuses an edit beyond DISCUSSION_EDIT_RATE_LIMIT = (edits, seconds) per person."""
+    hit_rate_limit("discussion-edit", settings.DISCUSSION_EDIT_RATE_LIMIT, user, _("Muokkaat viestejä liian tiheään."))
+
+
+def hit_rate_limit(name, limit_and_window, user, reason):
+    limit, window = limit_and_window
     try:
-        RateLimit("discussion-message", limit, window).hit(user.pk, reason=_("Lähetät viestejä liian tiheään."))
+        RateLimit(name, limit, window).hit(user.pk, reason=reason)
     except RateLimited as limited:
         raise DiscussionError(limited.code, limited.message) from None

@@ -1,7 +1,12 @@
 """The discussion websocket: one per open member space page, `ws(s)://HOST/ws/networks/<slug>/`.
 
-Access is decided in `connect()` with the same function the HTTP views use (networks.access). Every
-client frame is validated and answered; a refusal is an `error` frame and the connection stays open.
+Access is decided in `connect()` with the same function the HTTP views use (networks.access), and decided
+again whenever it may have changed: before every client frame the socket compares the access versions it
+remembers with the shared cache (core.access), and a change, a missing version, a push to the person's or
+the network's group, or ACCESS_RECHECK_SECONDS without a check mean a fresh database check. Lost access
+closes the socket (4401 signed out, 4403 no longer a member). Every client frame is validated and answered;
+a refusal is an `error` frame and the connection stays open.
+
 Fan-out costs the receivers nothing: the sender's consumer serialises the frame once, the group carries
 the finished text, and a receiving consumer writes it to its socket without touching the database.
 docs/realtime.md describes the protocol frame by frame.
@@ -10,6 +15,7 @@ docs/realtime.md describes the protocol frame by frame.
 import asyncio
 import json
 import logging
+import random
 import time
 
 from channels.db import database_sync_to_async
@@ -18,7 +24,9 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from networks.access import network_access
+from accounts.sessions import signed_in_user
+from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
+from networks.access import current_access, network_access
 from networks.models import Membership, NetworkPage
 
 from . import actions
@@ -33,6 +41,9 @@ MAX_FRAME_BYTES = 64 * 1024
 TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
 PRESENCE_TTL = 24 * 3600
 PRESENCE_COALESCE_SECONDS = 0.25
+# A database check of access at least this often, whatever the versions say: catches what nobody announced
+# (a session that expired, a password set outside allauth) and a socket that only listens.
+ACCESS_RECHECK_SECONDS = 300
 
 # Group events that only write finished text to the socket: no database, so no thread hop (see dispatch).
 FAN_OUT_EVENTS = {"discussion.frame"}
@@ -46,9 +57,9 @@ def network_group(network_id):
     return f"network.{network_id}"
 
 
-def membership_group(network_id, user_id):
-    """The one person's connections to one network: ending the membership closes them."""
-    return f"membership.{network_id}.{user_id}"
+def user_group(user_id):
+    """Every socket of one person: a change of their access makes them re-check at once."""
+    return f"user.{user_id}"
 
 
 class ScopeRequest:
@@ -78,18 +89,18 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope["user"]
         self.language = translation.get_language_from_request(ScopeRequest(self.scope), check_path=False)
+        self.access_lost = False
         await self.accept()
         if not self.user.is_authenticated:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            await self.lose_access(CLOSE_NOT_SIGNED_IN)
             return
-        state = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
-        if state is None:
-            await self.close(code=CLOSE_NOT_MEMBER)
+        refused, rooms, unread = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
+        if refused:
+            await self.lose_access(refused)
             return
-        self.network_id, self.is_facilitator, rooms, unread = state
         self.rooms = {room["id"]: room for room in rooms}
         self.last_typing = {}
-        self.joined_groups = [network_group(self.network_id), membership_group(self.network_id, self.user.pk)]
+        self.joined_groups = [network_group(self.network_id), user_group(self.user.pk)]
         self.joined_groups += [room_group(room_id) for room_id in self.rooms]
         for group in self.joined_groups:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -99,21 +110,31 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         online = await database_sync_to_async(self.update_presence)(+1)
         await self.send(text_data=frame("presence", online=online))
         announce_presence(self.channel_layer, self.network_id)
+        self.schedule_recheck()
 
     @database_sync_to_async
     def load_state(self, slug):
+        """(close code or None, the rooms, their unread counts). Access is decided by check_access, the check
+        every later frame may repeat."""
         network = NetworkPage.objects.live().public().filter(slug=slug).first()
         if network is None:
-            return None
-        access = network_access(self.user, network)
-        if not access.is_member:
-            return None
+            return CLOSE_NOT_MEMBER, None, None
+        self.network_id = network.pk
+        self.session_key = self.scope["session"].session_key
+        self.version_keys = [user_version_key(self.user.pk), network_version_key(network.pk)]
+        refused = self.check_access()
+        if refused:
+            return refused, None, None
         actions.ensure_general_room(network)
         rooms = actions.network_rooms(network)
         unread = actions.unread_counts(self.user, rooms)
-        return network.pk, access.is_facilitator, [room_summary(room) for room in rooms], unread
+        return None, [room_summary(room) for room in rooms], unread
 
     async def disconnect(self, code):
+        if hasattr(self, "recheck_timer"):
+            self.recheck_timer.cancel()
+        if getattr(self, "recheck_task", None) is not None:
+            self.recheck_task.cancel()
         if not hasattr(self, "joined_groups"):
             return
         for group in self.joined_groups:
@@ -121,9 +142,85 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(self.update_presence)(-1)
         announce_presence(self.channel_layer, self.network_id)
 
+    # -- access, for as long as the socket is open ----------------------------------------------------------
+
+    def check_access(self):
+        """Decides from the database whether this socket may still read and write: None, or the close code.
+
+        The session must still exist and be signed in as this person with their current password (so sign-out
+        and a password change end it), the account must be active, and the network live and public with the
+        person a member or staff. The versions are read first, so a change committed during the check shows
+        at the next comparison. Constant cost: the session, the user, the network and the membership.
+        """
+        versions = versions_for_check(self.version_keys)
+        user = signed_in_user(self.session_key)
+        if user is None or user.pk != self.user.pk:
+            return CLOSE_NOT_SIGNED_IN
+        access = current_access(user, self.network_id)
+        if access is None or not access.is_member:
+            return CLOSE_NOT_MEMBER
+        self.user = user
+        self.access_versions = versions
+        self.access_checked = time.monotonic()
+        return None
+
+    @database_sync_to_async
+    def access_refused(self, recheck=False):
+        """None while access holds, else the close code. One cache read, and the database only when a version
+        changed or went missing, when ACCESS_RECHECK_SECONDS have passed, or when `recheck` asks for it."""
+        recent = time.monotonic() - self.access_checked < ACCESS_RECHECK_SECONDS
+        if not recheck and recent and versions_unchanged(self.version_keys, self.access_versions):
+            return None
+        return self.check_access()
+
+    async def lose_access(self, code, client_id=None, refused_frame=False):
+        """Closes the socket: 4401 when the session no longer holds, 4403 when the network is no longer open to
+        the person. A refused frame gets an error first, so the client knows its text was not stored."""
+        self.access_lost = True
+        if refused_frame:
+            if code == CLOSE_NOT_SIGNED_IN:
+                await self.send_error("signed_out", _("Istuntosi on päättynyt. Kirjaudu sisään uudelleen."), client_id)
+            else:
+                await self.send_error(
+                    "not_member", _("Sinulla ei ole enää pääsyä tämän verkoston keskusteluun."), client_id
+                )
+        await self.close(code=code)
+
+    def schedule_recheck(self):
+        """The periodic check, also for a socket that only listens; spread out so that sockets opened together
+        do not all check at once. A timer, not a task per socket: a few hundred bytes per connection."""
+        delay = ACCESS_RECHECK_SECONDS * random.uniform(1.0, 1.2)  # noqa: S311 - spreading load, not a secret
+        self.recheck_timer = asyncio.get_running_loop().call_later(delay, self.start_recheck)
+
+    def start_recheck(self):
+        self.recheck_task = asyncio.ensure_future(self.periodic_recheck())  # held, so it is not collected mid-run
+
+    async def periodic_recheck(self):
+        try:
+            holds = await self.close_if_refused()
+        except Exception:
+            logger.exception("Periodic access check failed")
+            holds = not self.access_lost
+        if holds:
+            self.schedule_recheck()
+
+    async def close_if_refused(self, recheck=False):
+        """Checks access (see access_refused) and closes the socket when it is lost; whether it still holds."""
+        if self.access_lost:
+            return False
+        refused = await self.access_refused(recheck=recheck)
+        if self.access_lost:  # closed by a frame meanwhile
+            return False
+        if refused:
+            await self.lose_access(refused)
+            return False
+        return True
+
     # -- receiving --------------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.access_lost:
+            return  # closed: whatever the client still sends is not read
         with translation.override(self.language):
             client_id = None
             try:
@@ -139,6 +236,10 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
                 handler = self.HANDLERS.get(data["type"])
                 if handler is None:
                     raise DiscussionError("unknown_type", _("Tuntematon viestityyppi."))
+                refused = await self.access_refused()
+                if refused:
+                    await self.lose_access(refused, client_id, refused_frame=True)
+                    return
                 await handler(self, data)
             except DiscussionError as error:
                 await self.send_error(error.code, error.detail, client_id)
@@ -206,12 +307,12 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             raise DiscussionError("not_found", _("Viestiä ei löydy."))
         if action == "edit":
             return actions.edit_message(message, self.user, data.get("body"))
-        is_facilitator = message.author_id != self.user.pk and self.current_access().is_facilitator
+        is_facilitator = message.author_id != self.user.pk and self.is_facilitator_now()
         return actions.delete_message(message, self.user, is_facilitator=is_facilitator, reason=data.get("reason", ""))
 
-    def current_access(self):
+    def is_facilitator_now(self):
         """Fresh from the database: a facilitator's rights are checked when used, not trusted from connect."""
-        return network_access(self.user, NetworkPage.objects.get(pk=self.network_id))
+        return network_access(self.user, NetworkPage.objects.get(pk=self.network_id)).is_facilitator
 
     # -- typing, read, sync -----------------------------------------------------------------------------
 
@@ -278,7 +379,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         return actions.pin_message(room, message)
 
     def require_facilitator(self):
-        if not self.current_access().is_facilitator:
+        if not self.is_facilitator_now():
             raise DiscussionError("forbidden", _("Vain fasilitaattori voi tehdä tämän."))
 
     HANDLERS = {
@@ -303,8 +404,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         self.joined_groups.append(room_group(room["id"]))
         await self.send(text_data=event["text"])
 
-    async def membership_ended(self, event):
-        await self.close(code=CLOSE_NOT_MEMBER)
+    async def access_changed(self, event):
+        """Someone's access changed (this person's, or the network's): check now, not only at the next frame."""
+        await self.close_if_refused(recheck=True)
 
     # -- presence ---------------------------------------------------------------------------------------
 

@@ -1,17 +1,21 @@
-"""The daily e-mail digest of unread discussion messages (for people who chose it in their profile).
+"""The daily e-mail digest of discussion messages the person has not read or been told of.
 
-A message is e-mailed to a person at most once: the digest remembers, per person and room, the newest
-seq it has told them of (`ReadMarker.last_emailed_seq`), and leaves out messages that mentioned them
-(those were e-mailed at once) and messages they have already read.
+People who chose the digest get their new unread messages. Mentions are e-mailed at once, but at most once
+per person and room in DISCUSSION_MENTION_EMAIL_SECONDS (discussions.actions.notify_mentions); a mention
+held back that way comes in the digest, also to people who chose "mentions only".
+
+A message is e-mailed to a person at most once: the digest remembers, per person and room, the newest seq it
+has told them of (`ReadMarker.last_emailed_seq`), and leaves out the mentions that were e-mailed at once
+(`MentionEmail`) and messages they have already read.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from home.email import send_templated_email
 
-from .models import Message, ReadMarker, Room
+from .models import MentionEmail, Message, ReadMarker, Room
 
 MAX_MESSAGES_PER_DIGEST = 50
 
@@ -19,7 +23,7 @@ MAX_MESSAGES_PER_DIGEST = 50
 def digest_recipients():
     User = get_user_model()  # noqa: N806
     return User.objects.filter(
-        discussion_email=User.DiscussionEmail.DAILY,
+        discussion_email__in=[User.DiscussionEmail.DAILY, User.DiscussionEmail.MENTIONS],
         is_active=True,
         deleted__isnull=True,
         memberships__left__isnull=True,
@@ -33,7 +37,8 @@ def already_seen(marker):
 
 @transaction.atomic
 def send_digest(user):
-    """Queues one e-mail listing the person's new unread messages; returns how many it listed."""
+    """Queues one e-mail listing the person's new unread messages (only the mentions held back, for people who
+    chose mentions only); returns how many it listed."""
     rooms = list(
         Room.objects.filter(network__memberships__user=user, network__memberships__left__isnull=True)
         .select_related("network")
@@ -47,12 +52,16 @@ def send_digest(user):
     after = Q()
     for room in unseen_rooms:
         after |= Q(room=room, seq__gt=seen[room.pk])
-    messages = list(
+    messages = (
         Message.objects.filter(after, deleted__isnull=True)
         .exclude(author=user)
-        .exclude(mentions=user)
-        .select_related("author", "room__network")
-        .order_by("room_id", "seq")[:MAX_MESSAGES_PER_DIGEST]
+        .exclude(Exists(MentionEmail.objects.filter(message=OuterRef("pk"), user=user)))
+        .annotate(mentions_you=Exists(Message.mentions.through.objects.filter(message=OuterRef("pk"), user=user)))
+    )
+    if user.discussion_email == user.DiscussionEmail.MENTIONS:
+        messages = messages.filter(mentions_you=True)
+    messages = list(
+        messages.select_related("author", "room__network").order_by("room_id", "seq")[:MAX_MESSAGES_PER_DIGEST]
     )
     newest = {room.pk: room.last_seq for room in unseen_rooms}
     if len(messages) == MAX_MESSAGES_PER_DIGEST:  # the rest wait for the next digest

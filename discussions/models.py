@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -86,3 +87,21 @@ class ReadMarker(models.Model):
 
     def __str__(self):
         return f"{self.user} / {self.room}: {self.last_read_seq}"
+
+
+class MentionEmail(models.Model):
+    """A mention that was e-mailed at once. At most one such e-mail per person and room within
+    DISCUSSION_MENTION_EMAIL_SECONDS; a mention without a row here waits for the digest, which in turn
+    leaves out the messages these rows cover, so nothing is e-mailed twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    sent = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user"], name="one_mention_email_per_message")]
+        indexes = [models.Index(fields=["user", "room", "sent"], name="mention_email_recent")]
+
+    def __str__(self):
+        return f"{self.user} / {self.message}"

@@ -1,30 +1,36 @@
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from networks.models import Membership, NetworkPage
+from core.access import access_change_committed
+from networks.models import NetworkPage
 from workshops.models import WorkshopPage
 
 from .actions import ensure_general_room, ensure_workshop_room
-from .consumers import membership_group
+from .consumers import network_group, user_group
+
+logger = logging.getLogger(__name__)
 
 
-@receiver(post_save, sender=Membership)
-@receiver(post_delete, sender=Membership)
-def close_sockets_of_ended_membership(sender, instance, **kwargs):
-    """Removal takes effect at once, open websockets included: they are closed with 4403 after commit."""
-    if kwargs.get("signal") is post_save and instance.left is None:
+@receiver(access_change_committed)
+def tell_sockets_to_recheck(sender, user_ids, network_ids, **kwargs):
+    """Open sockets of the people and networks whose access changed check it at once (it is committed by now).
+
+    A socket the push does not reach (a channel layer that dropped the event or forgot the socket's groups)
+    still sees the new access version before its next frame, and re-checks periodically anyway.
+    """
+    layer = get_channel_layer()
+    if layer is None:
         return
-    group = membership_group(instance.network_id, instance.user_id)
-
-    def close():
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(group, {"type": "membership.ended"})
-
-    transaction.on_commit(close)
+    groups = [user_group(pk) for pk in user_ids] + [network_group(pk) for pk in network_ids]
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "access.changed"})
+        except Exception:
+            logger.exception("Telling %s to re-check access failed", group)
 
 
 @receiver(post_save, sender=NetworkPage)

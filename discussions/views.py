@@ -58,6 +58,13 @@ def tell_room_changed(room):
     tell(network_group(room.network_id), frame("room.updated", room=room_summary(room)))
 
 
+def form_status(form, error=None):
+    """400 for a refused form, 429 when the refusal was a rate limit (its message says when to try again)."""
+    if error is not None and error.code == "rate_limited":
+        return 429
+    return 400 if form.errors else 200
+
+
 def with_unread(user, rooms):
     unread = actions.unread_counts(user, rooms)
     for room in rooms:
@@ -98,6 +105,7 @@ def excerpt(message):
 def rooms(request, access):
     network = access.network
     form = RoomForm()
+    refusal = None
     if request.method == "POST":
         form = RoomForm(request.POST)
         if form.is_valid():
@@ -105,6 +113,7 @@ def rooms(request, access):
                 room = actions.create_topic_room(network, request.user, form.cleaned_data["title"])
             except DiscussionError as error:
                 form.add_error("title", error.detail)
+                refusal = error
             else:
                 tell(network_group(network.pk), frame("room.created", room=room_summary(room)), event="room.created")
                 messages.success(request, _("Aihe ”%(title)s” on avattu.") % {"title": room.title})
@@ -119,7 +128,7 @@ def rooms(request, access):
         "topic_rooms": [room for room in all_rooms if room.kind == Room.Kind.TOPIC],
         "form": form,
     }
-    return TemplateResponse(request, "discussions/rooms.html", context, status=400 if form.errors else 200)
+    return TemplateResponse(request, "discussions/rooms.html", context, status=form_status(form, refusal))
 
 
 # -- one room -------------------------------------------------------------------------------------------
@@ -129,6 +138,7 @@ def rooms(request, access):
 def room(request, access, room_id):
     room = get_room(access, room_id, "pinned_message__author")
     form = None
+    refusal = None
     if request.method == "POST":
         form = MessageForm(request.POST)
         if form.is_valid():
@@ -139,6 +149,7 @@ def room(request, access, room_id):
                 )
             except DiscussionError as error:
                 form.add_error("body" if error.code in {"empty", "too_long"} else None, error.detail)
+                refusal = error
             else:
                 if created:
                     tell(room_group(room.pk), frame("message.new", message=actions.serialise_message(message)))
@@ -190,11 +201,11 @@ def room(request, access, room_id):
         "reply_excerpt": excerpt(reply_target) if reply_target else "",
         "pinned": room.pinned_message,
     }
-    return TemplateResponse(request, "discussions/room.html", context, status=400 if form.errors else 200)
+    return TemplateResponse(request, "discussions/room.html", context, status=form_status(form, refusal))
 
 
-def render_message_form(request, access, room, message, form, template):
-    """The edit and hide pages: one message and its form; 400 when the form was refused."""
+def render_message_form(request, access, room, message, form, template, refusal=None):
+    """The edit and hide pages: one message and its form; 400 (or 429) when the form was refused."""
     context = {
         "access": access,
         "active_tab": "discussion",
@@ -203,7 +214,7 @@ def render_message_form(request, access, room, message, form, template):
         "message": message,
         "form": form,
     }
-    return TemplateResponse(request, template, context, status=400 if form.errors else 200)
+    return TemplateResponse(request, template, context, status=form_status(form, refusal))
 
 
 @member_required
@@ -214,6 +225,7 @@ def edit(request, access, room_id, message_id):
         Message.objects.select_related("author"), pk=message_id, room=room, author=request.user, deleted__isnull=True
     )
     form = EditForm(initial={"body": message.body})
+    refusal = None
     if request.method == "POST":
         form = EditForm(request.POST)
         if form.is_valid():
@@ -221,10 +233,11 @@ def edit(request, access, room_id, message_id):
                 actions.edit_message(message, request.user, form.cleaned_data["body"])
             except DiscussionError as error:
                 form.add_error("body", error.detail)
+                refusal = error
             else:
                 tell(room_group(room.pk), frame("message.updated", message=actions.serialise_message(message)))
                 return redirect(room_url(room, access, f"viesti-{message.pk}"))
-    return render_message_form(request, access, room, message, form, "discussions/edit.html")
+    return render_message_form(request, access, room, message, form, "discussions/edit.html", refusal)
 
 
 @require_POST

@@ -83,6 +83,13 @@ def network_access(user, network):
     )
 
 
+def current_access(user, network_id):
+    """A long-lived connection's access, decided again: the NetworkAccess, or None when the network is no
+    longer live and public (unpublished, made private, deleted)."""
+    network = NetworkPage.objects.live().public().filter(pk=network_id).first()
+    return network_access(user, network) if network is not None else None
+
+
 def live_network(slug):
     """The live, public network with this slug, or 404. Drafts and private networks have no member space.
 

@@ -126,8 +126,13 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The discussion: at most this many messages per person in this many seconds.
+# The discussion's flood limits, per person, each (at most this many, in this many seconds): messages sent,
+# topic rooms opened and messages edited. A mention is e-mailed at once at most once per person and room in
+# DISCUSSION_MENTION_EMAIL_SECONDS; further mentions go to the digest.
 DISCUSSION_RATE_LIMIT = (env_int("DISCUSSION_RATE_MESSAGES", 20), env_int("DISCUSSION_RATE_SECONDS", 10))
+DISCUSSION_ROOM_RATE_LIMIT = (env_int("DISCUSSION_ROOM_RATE_ROOMS", 10), env_int("DISCUSSION_ROOM_RATE_SECONDS", 3600))
+DISCUSSION_EDIT_RATE_LIMIT = (env_int("DISCUSSION_EDIT_RATE_EDITS", 30), env_int("DISCUSSION_EDIT_RATE_SECONDS", 600))
+DISCUSSION_MENTION_EMAIL_SECONDS = env_int("DISCUSSION_MENTION_EMAIL_SECONDS", 3600)
 # Floods of e-mail: invitations one person may send in an hour, hours between reminders of one task, and
 # days before someone whose join request was declined may ask again.
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200)

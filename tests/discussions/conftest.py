@@ -4,27 +4,37 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
+from django.core.cache import cache
 from django.test import Client
 
 from discussions.routing import websocket_urlpatterns
 
 
-def session_cookie(user):
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits, presence and access versions live in the cache: every test starts without them."""
+    cache.clear()
+
+
+def signed_in(user):
+    """A test client signed in as `user` with a session of its own, as one browser is."""
     client = Client()
     client.force_login(user)
-    return client.cookies["sessionid"].value
+    return client
 
 
 @pytest.fixture
 def connect():
-    """connect(user, network) → a WebsocketCommunicator through the real ASGI stack (origin check, session
-    auth). Tests disconnect what they open."""
+    """connect(user, network, browser=None) → a WebsocketCommunicator through the real ASGI stack (origin check,
+    session auth), with the session of `browser` (a signed-in test client) or a new one. Tests disconnect
+    what they open."""
 
-    async def open_socket(user, network, origin=b"http://localhost", expect_close=None):
+    async def open_socket(user, network, origin=b"http://localhost", browser=None):
         headers = [(b"origin", origin), (b"accept-language", b"fi")]
-        if user is not None:
-            cookie = await sync_to_async(session_cookie)(user)
-            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        if browser is None and user is not None:
+            browser = await sync_to_async(signed_in)(user)
+        if browser is not None:
+            headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
         # Built per socket: the origin check reads ALLOWED_HOSTS when it is constructed.
         application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)

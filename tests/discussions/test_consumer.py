@@ -11,6 +11,7 @@ from discussions import actions, consumers
 from discussions.models import Message, Room
 from networks.actions import end_membership
 from networks.models import Membership
+from tests.discussions.sockets import frames_within, joined, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -19,32 +20,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 def people(network_people):
     network, other_network, people = network_people
     return network, other_network, people
-
-
-async def receive_until(communicator, type_, timeout=2):
-    """Frames until one of `type_` arrives; returns (that frame, the ones before it)."""
-    skipped = []
-    while True:
-        frame = json.loads(await communicator.receive_from(timeout=timeout))
-        if frame["type"] == type_:
-            return frame, skipped
-        skipped.append(frame)
-
-
-async def frames_within(communicator, seconds):
-    """Every frame that arrives in the next `seconds`."""
-    frames = []
-    while not await communicator.receive_nothing(timeout=seconds):
-        frames.append(json.loads(await communicator.receive_from()))
-    return frames
-
-
-async def joined(connect, user, network):
-    communicator, connected = await connect(user, network)
-    assert connected
-    rooms, _ = await receive_until(communicator, "rooms")
-    await receive_until(communicator, "presence")
-    return communicator, rooms["rooms"]
 
 
 async def test_anonymous_is_closed_with_4401(connect, people):

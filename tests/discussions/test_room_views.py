@@ -308,7 +308,7 @@ def test_rate_limited_posting_says_when_to_retry_and_keeps_the_text(client, setu
     post_message(client, network, room, "Ensimmäinen", "rate-1")
     response = post_message(client, network, room, "Toinen liian pian", "rate-2")
     content = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 429
     assert "Lähetät viestejä liian tiheään" in content
     assert "Toinen liian pian" in content
     assert Message.objects.count() == 1

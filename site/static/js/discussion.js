@@ -10,6 +10,9 @@
  *   open → reconnecting           the socket closed: retry after 1 s, 2 s, 4 s … at most 30 s, with jitter
  *   any → offline                 the browser says it is offline: no attempts until its `online` event
  *   any → stopped                 closed with 4401 (sign in again) or 4403 (no longer a member): no retries
+ *   open → reconnecting (4401)    except once at once: the socket's session ended, yet the browser may hold a
+ *                                 newer one (a password change gives the session a new key); the handshake
+ *                                 decides, and a 4401 there stops
  *
  * Messages are kept in an outbox in localStorage (per person and network) from the moment they are sent
  * until their `ack` (or their own `message.new`) arrives, so a reload or a lost connection never loses one;
@@ -257,8 +260,11 @@ class DiscussionClient {
     }
 
     onClose(code) {
+        const wasOpen = this.state === "open";
         this.forgetSocket();
-        if (code === 4401) {
+        if (code === 4401 && wasOpen) {
+            this.connect();
+        } else if (code === 4401) {
             this.stop(this.strings.signIn, this.loginUrl);
         } else if (code === 4403) {
             this.stop(this.strings.notMember);
@@ -503,6 +509,11 @@ class DiscussionClient {
                 this.outbox.update(clientId, { retryAt: Date.now() + seconds * 1000 });
                 this.showError(detail);
                 this.scheduleFlush(seconds * 1000);
+                return;
+            }
+            if (code === "signed_out") {
+                // Kept in the outbox: re-sent once a socket opens with a valid session (the reconnect that
+                // follows, or the next visit after signing in again). The close that follows says the rest.
                 return;
             }
             // Refused for good (empty, too long, closed room…): the text goes back to the form.

@@ -1,0 +1,104 @@
+"""Helpers for the consumer tests: reading frames, joining, and what a channel layer can forget."""
+
+import json
+import time
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connections
+
+
+async def receive_until(communicator, type_, timeout=2):
+    """Frames until one of `type_` arrives; returns (that frame, the ones before it)."""
+    skipped = []
+    while True:
+        frame = json.loads(await communicator.receive_from(timeout=timeout))
+        if frame["type"] == type_:
+            return frame, skipped
+        skipped.append(frame)
+
+
+async def frames_within(communicator, seconds):
+    """Every frame that arrives in the next `seconds`."""
+    frames = []
+    while not await communicator.receive_nothing(timeout=seconds):
+        frames.append(json.loads(await communicator.receive_from()))
+    return frames
+
+
+async def joined(connect, user, network, browser=None):
+    communicator, connected = await connect(user, network, browser=browser)
+    assert connected
+    rooms, _ = await receive_until(communicator, "rooms")
+    await receive_until(communicator, "presence")
+    return communicator, rooms["rooms"]
+
+
+async def closed_with(communicator, timeout=2):
+    """(the close code, the frames that came before the close). Presence lists are left out: they follow
+    other sockets' comings and goings, and may or may not still arrive from before."""
+    frames = []
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output["code"], frames
+        frame = json.loads(output["text"])
+        if frame["type"] != "presence":
+            frames.append(frame)
+
+
+async def nothing_but_presence(communicator, seconds):
+    """Whether nothing arrives in the next `seconds` (no frame, no close) but presence lists."""
+    while not await communicator.receive_nothing(timeout=seconds):
+        output = await communicator.receive_output()
+        if output["type"] != "websocket.send" or json.loads(output["text"])["type"] != "presence":
+            return False
+    return True
+
+
+async def still_open(communicator, room_id):
+    """Whether the socket still answers: a sync of the room comes back."""
+    await communicator.send_json_to({"type": "sync", "room": room_id, "after": 0})
+    result, _ = await receive_until(communicator, "sync.result")
+    return result["room"] == room_id
+
+
+def expire_group_memberships():
+    """What a socket open for longer than the layer's group expiry (a day on channels-redis) lives with: the
+    layer has forgotten every group it joined, so no group event (a push to re-check included) reaches it."""
+    layer = get_channel_layer()
+    long_ago = time.time() - layer.group_expiry - 1
+    for members in layer.groups.values():
+        for channel in members:
+            members[channel] = long_ago
+    layer._clean_expired()
+    assert not any(layer.groups.values())
+
+
+class DatabaseThreadQueries:
+    """Counts the queries of the thread that runs the consumer's database work (`database_sync_to_async` and
+    the session middleware use the one thread-sensitive thread), while the block runs:
+
+        async with DatabaseThreadQueries() as queries:
+            ...
+        queries.count
+    """
+
+    async def __aenter__(self):
+        def start():
+            self.connection = connections["default"]
+            self.connection.force_debug_cursor = True
+            return len(self.connection.queries_log)
+
+        self.start = await sync_to_async(start)()
+        return self
+
+    async def __aexit__(self, *exc_info):
+        def stop():
+            self.count = len(self.connection.queries_log) - self.start
+            self.connection.force_debug_cursor = False
+
+        await sync_to_async(stop)()
+
+    def __repr__(self):
+        return str(self.count)

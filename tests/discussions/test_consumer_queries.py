@@ -1,0 +1,147 @@
+"""The consumer's queries do not grow with the data, and checking access before every frame stays cheap.
+
+Counted in the thread that runs the consumer's database work, at one data size and at ten times that size.
+"""
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core.cache import cache
+
+from core.access import network_version_key, new_version
+from discussions import actions
+from discussions.models import Message, Room
+from tests.discussions.conftest import signed_in
+from tests.discussions.sockets import DatabaseThreadQueries, joined, receive_until
+from tests.factories import make_membership, make_user
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+def generous_limits(settings):
+    settings.DISCUSSION_RATE_LIMIT = (100_000, 10)
+    settings.DISCUSSION_ROOM_RATE_LIMIT = (100_000, 10)
+    settings.DISCUSSION_EDIT_RATE_LIMIT = (100_000, 10)
+
+
+def grow(network, people, members, messages, rooms):
+    authors = [people["contact"], people["facilitator"]]
+    authors += [make_membership(network, make_user()).user for _ in range(members)]
+    general = actions.ensure_general_room(network)
+    for n in range(messages):
+        actions.create_message(general, authors[n % len(authors)], f"Viesti {n}", f"grow-{Message.objects.count()}")
+    for n in range(rooms):
+        topic = actions.create_topic_room(network, authors[n % len(authors)], f"Aihe {Room.objects.count()}")
+        actions.create_message(topic, authors[0], "Aiheen avaus", f"grow-{Message.objects.count()}")
+
+
+async def connect_queries(connect, user, network):
+    """Queries from the handshake to the coalesced presence broadcast that follows it."""
+    browser = await sync_to_async(signed_in)(user)
+    async with DatabaseThreadQueries() as queries:
+        communicator, rooms = await joined(connect, user, network, browser=browser)
+        await receive_until(communicator, "presence")
+    return communicator, rooms, queries.count
+
+
+async def frame_queries(communicator, frame, answer):
+    async with DatabaseThreadQueries() as queries:
+        await communicator.send_json_to(frame)
+        await receive_until(communicator, answer)
+    return queries.count
+
+
+async def every_frame(communicator, room_id, n):
+    """Queries of each kind of frame (a new message of its own to edit and delete each time)."""
+    # A first message also creates the person's read marker of the room: not what is measured.
+    warm_up = {"type": "message.send", "room": room_id, "body": "Hei", "client_id": f"warm-{n}"}
+    await frame_queries(communicator, warm_up, "message.new")
+    counts = {}
+    counts["message.send"] = await frame_queries(
+        communicator, {"type": "message.send", "room": room_id, "body": "Hei", "client_id": f"q-{n}"}, "message.new"
+    )
+    own = await sync_to_async(Message.objects.get)(client_id=f"q-{n}")
+    counts["message.edit"] = await frame_queries(
+        communicator, {"type": "message.edit", "id": own.pk, "body": "Korjattu"}, "message.updated"
+    )
+    counts["message.delete"] = await frame_queries(
+        communicator, {"type": "message.delete", "id": own.pk}, "message.deleted"
+    )
+    counts["read"] = await frame_queries(communicator, {"type": "read", "room": room_id, "message_id": 1}, "unread")
+    counts["sync"] = await frame_queries(communicator, {"type": "sync", "room": room_id, "after": 0}, "sync.result")
+    counts["typing"] = await frame_queries(communicator, {"type": "typing", "room": room_id}, "typing")
+    counts["room.create"] = await frame_queries(
+        communicator, {"type": "room.create", "title": f"Uusi aihe {n}"}, "room.created"
+    )
+    return counts
+
+
+async def test_connect_and_every_frame_run_the_same_queries_at_ten_times_the_size(connect, network_people):
+    network, _other, people = network_people
+    member = people["member"]
+    await sync_to_async(grow)(network, people, members=3, messages=10, rooms=2)
+    communicator, rooms, small_connect = await connect_queries(connect, member, network)
+    small = await every_frame(communicator, rooms[0]["id"], 1)
+    await communicator.disconnect()
+
+    await sync_to_async(grow)(network, people, members=30, messages=100, rooms=20)
+    communicator, rooms, large_connect = await connect_queries(connect, member, network)
+    large = await every_frame(communicator, rooms[0]["id"], 2)
+    await communicator.disconnect()
+
+    assert len(rooms) > 20
+    assert large_connect == small_connect, f"connect: {small_connect} queries, then {large_connect}"
+    assert large == small, f"frames: {small}, then {large}"
+    assert small["typing"] == 0, "the access check of a frame is a cache read when nothing changed"
+
+
+async def test_a_frame_after_an_access_change_costs_one_constant_database_check(connect, network_people):
+    network, _other, people = network_people
+    member = people["member"]
+    communicator, rooms, _count = await connect_queries(connect, member, network)
+    room_id = rooms[0]["id"]
+    sync = {"type": "sync", "room": room_id, "after": 0}
+    unchanged = await frame_queries(communicator, sync, "sync.result")
+
+    counts = []
+    for more_members in (0, 30):
+        for _ in range(more_members):
+            await sync_to_async(make_membership)(network, await sync_to_async(make_user)())
+        await communicator.receive_nothing(timeout=0.2)  # the joins' pushes and presence are over
+        # Someone changed the network's access and the push did not arrive: the frame itself must notice.
+        cache.set(network_version_key(network.pk), new_version())
+        async with DatabaseThreadQueries() as queries:
+            await communicator.send_json_to(sync)
+            await receive_until(communicator, "sync.result")
+        counts.append(queries.count)
+    assert counts[0] == counts[1], f"a checked frame: {counts[0]} queries, then {counts[1]}"
+    # The session, the user, the network's view restrictions and the network, the membership.
+    assert counts[0] - unchanged == 5
+    await communicator.disconnect()
+
+
+async def test_fan_out_costs_the_receivers_nothing(connect, network_people):
+    """A message to a room with one listener and with six costs the same queries: the sender's alone."""
+    network, _other, people = network_people
+    alice, rooms, _count = await connect_queries(connect, people["member"], network)
+    room_id = rooms[0]["id"]
+    listeners = [(await joined(connect, people["contact"], network))[0]]
+    warm_up = {"type": "message.send", "room": room_id, "body": "Hei", "client_id": "warm"}
+    await frame_queries(alice, warm_up, "message.new")  # creates her read marker: not what is measured
+    counts = []
+    for more in (0, 5):
+        for _ in range(more):
+            user = await sync_to_async(make_user)()
+            await sync_to_async(make_membership)(network, user)
+            listeners.append((await joined(connect, user, network))[0])
+        for communicator in (alice, *listeners):
+            await communicator.receive_nothing(timeout=0.4)  # the presence broadcasts of the joins are over
+        frame = {"type": "message.send", "room": room_id, "body": "Kaikille", "client_id": f"f{more}"}
+        async with DatabaseThreadQueries() as queries:
+            await alice.send_json_to(frame)
+            for communicator in (alice, *listeners):
+                await receive_until(communicator, "message.new")
+        counts.append(queries.count)
+    assert counts[0] == counts[1], f"one listener: {counts[0]} queries, six: {counts[1]}"
+    for communicator in (alice, *listeners):
+        await communicator.disconnect()
