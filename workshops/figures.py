@@ -6,8 +6,9 @@ How they are counted (the pages say the same in Finnish, templates/workshops/fig
 
 - A participant is a person marked attended (Registration.attended) at one or more live workshops of the
   network. In the programme, a person is counted once however many workshops and networks they attended.
-- A participant's organisation is their membership's organisation in that network, else their profile's.
-  Organisations are the distinct organisations of participants; participants with none are counted apart.
+- A participant's organisation is their membership's organisation in that network (the one they act for
+  there), never the free profile field. Organisations are the distinct organisations of participants;
+  participants whose membership names none are counted apart.
 - Women % is women / (women + men + other): people who chose "prefer not to say", and people never asked
   (a blank gender), are left out of the denominator and shown as their own count. The same for the role:
   employees-and-supervisors % and managers % are of people with a role category.
@@ -282,20 +283,19 @@ def _attendance(workshops, networks, now):
 
 def _participants(workshops, attendance):
     """The people who attended one of `attendance`'s workshops: ({user id: (gender, role)},
-    {network id: set of user ids}, {user id: profile organisation id}). One query."""
+    {network id: set of user ids}). One query."""
     network_of = {workshop.pk: workshop.network_id for workshop in attendance}
-    people, in_network, profile_organisation = {}, defaultdict(set), {}
+    people, in_network = {}, defaultdict(set)
     rows = Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values_list(
-        "workshop_id", "user_id", "user__gender", "user__role_category", "user__organisation_id"
+        "workshop_id", "user_id", "user__gender", "user__role_category"
     )
-    for workshop_id, user_id, gender, role, organisation_id in rows:
+    for workshop_id, user_id, gender, role in rows:
         network_id = network_of.get(workshop_id)
         if network_id is None:
             continue
         people[user_id] = (gender, role)
         in_network[network_id].add(user_id)
-        profile_organisation[user_id] = organisation_id
-    return people, in_network, profile_organisation
+    return people, in_network
 
 
 def _membership_organisations(networks, workshops):
@@ -321,11 +321,11 @@ def network_figures(network):
     now = timezone.now()
     workshops = WorkshopPage.objects.live().child_of(network)
     attendance = _attendance(workshops, {network.path: (network.pk, network.title)}, now)
-    people, _in_network, profile_organisation = _participants(workshops, attendance)
+    people, _in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([network.pk], workshops)
 
     def organisations_of(user_id):
-        organisation_id = memberships.get((network.pk, user_id)) or profile_organisation[user_id]
+        organisation_id = memberships.get((network.pk, user_id))
         return {organisation_id} if organisation_id else set()
 
     return NetworkFigures(network, count_people(people, organisations_of), attendance, now)
@@ -356,11 +356,11 @@ def programme_figures():
     by_path = {path: (pk, title) for pk, path, title, _slug in networks}
     workshops = WorkshopPage.objects.live()
     attendance = _attendance(workshops, by_path, now)
-    people, in_network, profile_organisation = _participants(workshops, attendance)
+    people, in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([pk for pk, *_rest in networks], workshops)
 
     def organisations_in(network_id, user_id):
-        organisation_id = memberships.get((network_id, user_id)) or profile_organisation[user_id]
+        organisation_id = memberships.get((network_id, user_id))
         return {organisation_id} if organisation_id else set()
 
     held = defaultdict(int)

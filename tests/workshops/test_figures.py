@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 YES, MAYBE, NO = Registration.Response.YES, Registration.Response.MAYBE, Registration.Response.NO
 
 # The ten people who attend network A: (gender, role category, organisation key in A).
-# Organisation keys: "sipoo" and "kerava" are the membership's; "profile" only on the profile; None: no organisation.
+# Organisation keys: "sipoo" and "kerava" are the membership's; "profile" only on the profile (which never counts);
+# None: no organisation.
 A_PEOPLE = [
     ("woman", "employee", "sipoo"),
     ("woman", "employee", "sipoo"),
@@ -137,8 +138,8 @@ def test_network_figures_on_a_known_data_set(known):
     assert (people.employees, people.supervisors, people.managers, people.role_unknown) == (5, 2, 2, 1)
     assert people.employees_and_supervisors_percent == Decimal("77.8")  # 7 / 9: the blank role is left out
     assert people.managers_percent == Decimal("22.2")
-    # Sipoo and Kerava from memberships, two profile organisations; two people have none.
-    assert (people.organisations, people.without_organisation) == (4, 2)
+    # Sipoo and Kerava from memberships; the profile's organisation never counts, so four people have none.
+    assert (people.organisations, people.without_organisation) == (2, 4)
 
     rows = {w.number: w for w in figures.workshops}
     assert sorted(rows) == [1, 2, 3, 4]  # the draft is not there
@@ -161,8 +162,8 @@ def test_programme_counts_each_person_once(known):
     assert (people.employees_and_supervisors, people.managers, people.role_unknown) == (7, 3, 1)
     assert people.employees_and_supervisors_percent == Decimal("70.0")  # 7 / 10
     assert people.managers_percent == Decimal("30.0")
-    # Sipoo, Kerava, two profile organisations, and Vantaa (the shared woman's organisation in B).
-    assert (people.organisations, people.without_organisation) == (5, 3)
+    # Sipoo, Kerava, and Vantaa (the shared woman's organisation in B); A's four and B's manager have none.
+    assert (people.organisations, people.without_organisation) == (3, 5)
     assert figures.workshops_held == 3
 
     rows = {row.title: row for row in figures.networks}
@@ -307,7 +308,7 @@ def test_network_csv_holds_the_figures(client, known):
     rows = read_csv(response)
     assert row_for(rows, "Osallistujaluvut") == ["Osallistujaluvut", "Lean-verkosto"]
     assert row_for(rows, "Osallistujia")[:2] == ["Osallistujia", "10"]
-    assert row_for(rows, "Organisaatioita")[:2] == ["Organisaatioita", "4"]
+    assert row_for(rows, "Organisaatioita")[:2] == ["Organisaatioita", "2"]
     assert row_for(rows, "Naisia") == ["Naisia", "6", "75,0"]
     assert row_for(rows, "Sukupuoli: ei tietoa")[:2] == ["Sukupuoli: ei tietoa", "2"]
     assert row_for(rows, "Työntekijöitä ja esihenkilöitä yhteensä") == [
@@ -351,8 +352,8 @@ def test_network_xlsx_holds_the_same_figures(client, known):
     summary = {row[0]: row[1:] for row in workbook["Yhteenveto"].iter_rows(values_only=True) if row[0]}
     assert summary["Osallistujaluvut"][0] == "Lean-verkosto"
     assert summary["Osallistujia"][0] == 10
-    assert summary["Organisaatioita"][0] == 4
-    assert summary["Osallistujia ilman organisaatiota"][0] == 2
+    assert summary["Organisaatioita"][0] == 2
+    assert summary["Osallistujia ilman organisaatiota"][0] == 4
     assert summary["Naisia"] == (6, 75.0)
     assert summary["Miehiä"] == (2, 25.0)
     assert summary["Sukupuoli: ei tietoa"][0] == 2
@@ -385,7 +386,7 @@ def test_programme_downloads_hold_the_same_figures(client, known):
     assert row_for(rows, "Osallistujia")[:2] == ["Osallistujia", "11"]
     assert row_for(rows, "Naisia") == ["Naisia", "6", "66,7"]
     assert row_for(rows, "Verkostoja")[:2] == ["Verkostoja", "2"]
-    assert row_for(rows, "Lean-verkosto") == ["Lean-verkosto", "10", "4", "75,0", "77,8", "22,2", "2"]
+    assert row_for(rows, "Lean-verkosto") == ["Lean-verkosto", "10", "2", "75,0", "77,8", "22,2", "2"]
     assert row_for(rows, "LATU-verkosto") == ["LATU-verkosto", "2", "1", "50,0", "50,0", "50,0", "1"]
 
     response = client.get(reverse("programme-figures-xlsx"))
@@ -400,7 +401,7 @@ def test_programme_downloads_hold_the_same_figures(client, known):
     assert networks[0][0] == "Verkosto"
     assert networks[1:] == [
         ("LATU-verkosto", 2, 1, 50.0, 50.0, 50.0, 1),
-        ("Lean-verkosto", 10, 4, 75.0, 77.8, 22.2, 2),
+        ("Lean-verkosto", 10, 2, 75.0, 77.8, 22.2, 2),
     ]
     workshops = list(workbook["Työpajat"].iter_rows(values_only=True))
     assert workshops[0][0] == "Verkosto"
