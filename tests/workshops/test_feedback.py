@@ -166,7 +166,7 @@ def test_the_stored_answer_has_no_author_no_time_and_no_order(held):
     respondent_fields = {field.name for field in FeedbackRespondent._meta.get_fields()}
     assert respondent_fields == {"id", "workshop", "user"}
 
-    network, workshop, people = held
+    _network, workshop, _people = held
     add_answers(workshop, [1, 2, 3, 4, 5])
     assert all(isinstance(pk, uuid.UUID) for pk in Feedback.objects.values_list("pk", flat=True))
 
@@ -467,6 +467,16 @@ def test_the_hourly_command_records_the_closings_that_are_due(network_people):
     assert "Feedback closed for 1 workshops." in output.getvalue()
     assert list(FeedbackClosure.objects.values_list("workshop_id", flat=True)) == [due.pk]
     assert not FeedbackClosure.objects.filter(workshop=open_still).exists()
+
+
+def test_a_cancelled_workshop_says_so_on_its_results_page(client, network_people):
+    network, _other, people = network_people
+    workshop = make_workshop(network, days_from_now=-20, cancelled=True)
+
+    content = client_for(client, people["facilitator"]).get(results_url(network, workshop)).content.decode()
+
+    assert "Työpaja on peruttu, joten siitä ei kerätä palautetta." in content
+    assert "Vastauksia tuli alle" not in content and "Sulje palaute nyt" not in content
 
 
 # ---------- Closing ----------

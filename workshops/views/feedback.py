@@ -95,6 +95,7 @@ def give(request, access, workshop_id):
 @facilitator_required
 def results(request, access, workshop_id):
     workshop = get_workshop(access.network, workshop_id)
+    # Past its closing time, the first look records the closing (a write, once), so that results can show.
     closure = close_if_due(workshop)
     context = {
         "access": access,
