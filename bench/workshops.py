@@ -34,7 +34,7 @@ def grow(network, members):
     attending and giving feedback on every workshop, and answering every task."""
     from django.contrib.auth import get_user_model
 
-    from workshops.models import Feedback, Registration, Submission, Task, WorkshopPage
+    from workshops.models import Feedback, FeedbackRespondent, Registration, Submission, Task, WorkshopPage
 
     User = get_user_model()  # noqa: N806
     workshops = list(WorkshopPage.objects.live().child_of(network))
@@ -62,11 +62,12 @@ def grow(network, members):
         for workshop in workshops
         for user in users
     )
+    held = [workshop for workshop in workshops if workshop.is_past]
+    FeedbackRespondent.objects.bulk_create(
+        FeedbackRespondent(workshop=workshop, user=user) for workshop in held for user in users
+    )
     Feedback.objects.bulk_create(
-        Feedback(workshop=workshop, user=user, overall=1 + n % 5, met_expectations=4)
-        for workshop in workshops
-        if workshop.is_past
-        for n, user in enumerate(users)
+        Feedback(workshop=workshop, overall=1 + n % 5, met_expectations=4) for workshop in held for n in range(members)
     )
     Submission.objects.bulk_create(
         Submission(task=task, user=user, text="Vastaus", text_html="<p>Vastaus</p>") for task in tasks for user in users

@@ -211,7 +211,8 @@ class NetworkPage(Page):
         context["organisation_list"] = self.organisations.order_by("name")
         from workshops.feedback_results import network_running_average
 
-        # Shown only from FEEDBACK_MIN_ANSWERS answers up, so that no one can be identified. One query.
+        # Only workshops whose feedback has closed with at least FEEDBACK_MIN_ANSWERS answers count, so that the
+        # average never moves with a single new answer and no one can be identified. One query.
         context["feedback_average"] = network_running_average(self)
         from .access import network_access
 

@@ -8,4 +8,4 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self):
         # Connects their signal receivers and registers their parts of a person's data export.
-        from . import answers, data, feedback_results, registrations, signals  # noqa: F401
+        from . import answers, data, feedback, registrations, signals  # noqa: F401

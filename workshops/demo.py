@@ -1,5 +1,5 @@
 """The workshop side of the demo content: network documents, tasks, and — with the demo accounts — the
-activity of the demo networks (registrations, attendance, answers, feedback) from ``activity.json``.
+activity of the demo networks (registrations, attendance, answers, anonymous feedback) from ``activity.json``.
 
 Called by networks.demo's loader, whose ``sync_object`` and report it uses, so the same rules hold:
 everything is found by its natural key, only differences are written, and a second run writes nothing.
@@ -17,7 +17,8 @@ from wagtail.documents import get_document_model
 
 from discussions.text import render_markdown
 
-from .models import Feedback, Registration, Submission, Task, WorkshopPage
+from .feedback import close_due_feedback
+from .models import Feedback, FeedbackRespondent, Registration, Submission, Task, WorkshopPage
 
 DEMO_EMAIL_DOMAIN = "@demo.verkostamo.fi"
 
@@ -101,8 +102,11 @@ def sync_activity(loader, spec):
                 raise DemoContentError(f"{where}: the workshop is unknown.")
             named = partial(person, where)
             sync_registrations(loader, workshop, activity, named)
-            sync_feedback(loader, workshop, activity.get("feedback", []), named)
+            sync_feedback(loader, workshop, activity.get("feedback", []), named, where)
             sync_answers(loader, workshop, activity.get("answers", []), named, where)
+    # Feedback on workshops held more than FEEDBACK_PERIOD ago has closed: its results show at once.
+    for _closing in range(close_due_feedback()):
+        loader.report.add("feedback closings", "created")
 
 
 def sync_registrations(loader, workshop, activity, person):
@@ -137,14 +141,27 @@ def sync_registrations(loader, workshop, activity, person):
         loader.report.add("attendance", "created" if created else "unchanged")
 
 
-def sync_feedback(loader, workshop, specs, person):
+def sync_feedback(loader, workshop, specs, person, where):
+    """Feedback from demo people who attended: that they answered, and their answer, stored apart without
+    them (workshops.feedback). Once a person is recorded as having answered, nothing more is written."""
+    from networks.models import Membership
+
+    attended = set(Registration.objects.filter(workshop=workshop, attended=True).values_list("user_id", flat=True))
+    facilitators = set(
+        Membership.objects.filter(
+            network__path=workshop.path[: -workshop.steplen], role=Membership.Role.FACILITATOR
+        ).values_list("user_id", flat=True)
+    )
     for spec in specs:
-        statements = dict(zip(Feedback.STATEMENTS, spec["statements"], strict=True))
-        _feedback, created = Feedback.objects.get_or_create(
-            workshop=workshop,
-            user=person(spec["by"]),
-            defaults={"overall": spec["overall"], "comment": spec.get("comment", ""), **statements},
-        )
+        user = person(spec["by"])
+        if user.pk not in attended or user.pk in facilitators:
+            raise DemoContentError(f"{where}: {spec['by']!r} gives feedback but is not an attendee who may answer.")
+        _respondent, created = FeedbackRespondent.objects.get_or_create(workshop=workshop, user=user)
+        if created:
+            statements = dict(zip(Feedback.STATEMENTS, spec["statements"], strict=True))
+            Feedback.objects.create(
+                workshop=workshop, overall=spec["overall"], comment=spec.get("comment", ""), **statements
+            )
         loader.report.add("feedback", "created" if created else "unchanged")
 
 

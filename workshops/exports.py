@@ -1,7 +1,8 @@
 """The participant figures (workshops.figures) as downloads: a CSV file for Finnish Excel and an XLSX workbook.
 
-Both hold the same tables as the page: the headline figures ("Yhteenveto"), attendance per workshop
-("Työpajat") and, for the programme, one row per network ("Verkostot").
+Both hold the same tables as the page: the headline figures ("Yhteenveto"), for the programme office the
+gender and role breakdown ("Sukupuoli ja asema", its hidden counts as "< 5" or "salattu", as on the page),
+attendance per workshop ("Työpajat") and, for the programme, one row per network ("Verkostot").
 
 - CSV: UTF-8 with a byte order mark (so that Excel reads it as UTF-8), semicolons between fields and
   decimal commas, as Excel expects in Finnish; the tables one after another, each under its title.
@@ -23,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .figures import NO_PERCENTAGE
+from .figures import NO_PERCENTAGE, PROGRAMME
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +39,7 @@ def neutralise(value):
 
 class Table:
     """A titled table: the header and rows of plain values (str, int, Decimal, date, datetime; None for a
-    percentage no one answered)."""
+    percentage no one answered; workshops.disclosure.Suppressed for a hidden count or share)."""
 
     def __init__(self, sheet, title, header, rows, preamble=()):
         self.sheet = sheet
@@ -53,14 +54,15 @@ def summary_table(figures, what):
         (_("Osallistujaluvut"), what),
         (_("Laskettu"), timezone.localtime(figures.computed).replace(tzinfo=None, microsecond=0)),
     ]
-    rows = [[str(label), count, percent] for label, count, percent in figures.summary()]
-    return Table(
-        _("Yhteenveto"),
-        _("Yhteenveto"),
-        [_("Luku"), _("Määrä"), _("Osuus vastanneista (%)")],
-        rows,
-        preamble,
-    )
+    rows = [[str(label), count] for label, count in figures.summary()]
+    return Table(_("Yhteenveto"), _("Yhteenveto"), [_("Luku"), _("Määrä")], rows, preamble)
+
+
+def breakdown_table(breakdown):
+    """The gender and role breakdown, hidden counts and shares as the page shows them ("< 5", "salattu")."""
+    rows = [[str(label), count, share] for label, count, share in breakdown.rows()]
+    header = [_("Luku"), _("Määrä"), _("Osuus vastanneista (%)")]
+    return Table(_("Sukupuoli ja asema"), _("Sukupuoli ja asema"), header, rows)
 
 
 def workshops_table(figures, with_network=False):
@@ -92,28 +94,35 @@ def networks_table(figures):
         _("Johtajia (%)"),
         _("Pidettyjä työpajoja"),
     ]
-    rows = [
-        [
-            row.title,
-            row.people.participants,
-            row.people.organisations,
-            row.people.women_percent,
-            row.people.employees_and_supervisors_percent,
-            row.people.managers_percent,
-            row.workshops_held,
-        ]
-        for row in figures.networks
-    ]
+    rows = []
+    for row in figures.networks:
+        breakdown = figures.breakdowns[row.pk]
+        rows.append(
+            [
+                row.title,
+                row.people.participants,
+                row.people.organisations,
+                breakdown.share("women", "gender_answered"),
+                breakdown.share("employees_and_supervisors", "role_answered"),
+                breakdown.share("managers", "role_answered"),
+                row.workshops_held,
+            ]
+        )
     return Table(_("Verkostot"), _("Verkostot"), header, rows)
 
 
-def network_tables(figures):
-    return [summary_table(figures, figures.network.title), workshops_table(figures)]
+def network_tables(figures, breakdown=None):
+    """The network's tables; the breakdown's only for the programme office (`breakdown` None otherwise)."""
+    tables = [summary_table(figures, figures.network.title)]
+    if breakdown is not None:
+        tables.append(breakdown_table(breakdown))
+    return [*tables, workshops_table(figures)]
 
 
 def programme_tables(figures):
     return [
         summary_table(figures, _("Koko ohjelma")),
+        breakdown_table(figures.breakdowns[PROGRAMME]),
         networks_table(figures),
         workshops_table(figures, with_network=True),
     ]

@@ -1,11 +1,13 @@
-"""Workshop feedback in figures: a workshop's results for its facilitator, a network's running average for
-its public page, and a person's own answers for their data export.
+"""Workshop feedback in figures: a workshop's results for its facilitators, and a network's running average
+for its public page.
 
-Every figure is computed in the database, in a fixed number of queries whatever the number of answers.
-Nothing is shown from fewer than FEEDBACK_MIN_ANSWERS answers (`is_shown` is the one place that decides),
-so that no single answer can be told apart. The network's running average counts only workshops whose own
-results are shown: otherwise the difference between the network's average and a shown workshop's average
-would reveal the answers of a workshop that has too few to show.
+Nothing is shown while feedback is open — not even how many have answered, which would let anyone tell
+one answer from consecutive results — and nothing from fewer than FEEDBACK_MIN_ANSWERS answers (`is_shown`
+decides), so that no single answer can be told apart. Once feedback has closed no answer is added
+(workshops.feedback), so shown results never change. The network's running average counts only workshops
+whose own results are shown: otherwise the difference between the network's average and a shown
+workshop's average would reveal the answers of a workshop that has too few to show. Every figure is
+computed in the database, in a fixed number of queries whatever the number of answers.
 """
 
 from dataclasses import dataclass, field
@@ -15,10 +17,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.data import register_exporter
 from home.charts import BarChart
 
-from .models import FEEDBACK_MIN_ANSWERS, Feedback, WorkshopPage
+from .models import FEEDBACK_MIN_ANSWERS, Feedback, FeedbackClosure, WorkshopPage
 
 GRADES = range(1, 6)
 
@@ -32,9 +33,10 @@ GRADE_LABELS = {
 }
 
 
-def is_shown(count):
-    """May results computed from `count` answers be shown? The same rule for everyone, facilitators too."""
-    return count >= FEEDBACK_MIN_ANSWERS
+def is_shown(closure, count):
+    """May results computed from `count` answers be shown, feedback having closed (`closure`, a
+    FeedbackClosure or None)? The same rule for everyone, facilitators too."""
+    return closure is not None and count >= FEEDBACK_MIN_ANSWERS
 
 
 def as_float(value):
@@ -70,14 +72,17 @@ class Question:
 
 @dataclass
 class WorkshopResults:
-    count: int
+    """`closure` is None while feedback is open; `count` is None unless the results are shown."""
+
+    closure: FeedbackClosure | None = None
+    count: int | None = None
     overall: Question | None = None
     statements: list = field(default_factory=list)
     comments: list = field(default_factory=list)
 
     @property
     def shown(self):
-        return is_shown(self.count)
+        return self.count is not None
 
     @property
     def min_answers(self):
@@ -96,9 +101,12 @@ def _distribution_chart(question, labels, title):
     return chart
 
 
-def workshop_results(workshop):
-    """The workshop's feedback results: one query for every count and average, one more for the free-text
-    comments when the results are shown. Below the threshold only the number of answers is filled in."""
+def workshop_results(workshop, closure):
+    """The workshop's feedback results once it has closed (`closure`, a FeedbackClosure or None): one query
+    for every count and average, one more for the free-text comments when the results are shown. While
+    feedback is open, and below the threshold, nothing is filled in — not the number of answers either."""
+    if closure is None:
+        return WorkshopResults()
     aggregates = {"count": Count("pk"), "overall_average": Avg("overall")}
     for grade in GRADES:
         aggregates[f"overall_{grade}"] = Count("pk", filter=Q(overall=grade))
@@ -109,9 +117,9 @@ def workshop_results(workshop):
             aggregates[f"{key}_{grade}"] = Count("pk", filter=Q(**{key: grade}))
     figures = Feedback.objects.filter(workshop=workshop).aggregate(**aggregates)
 
-    results = WorkshopResults(count=figures["count"])
-    if not results.shown:
-        return results
+    if not is_shown(closure, figures["count"]):
+        return WorkshopResults(closure=closure)
+    results = WorkshopResults(closure=closure, count=figures["count"])
 
     results.overall = Question(
         key="overall",
@@ -136,7 +144,7 @@ def workshop_results(workshop):
         )
         results.statements.append(question)
 
-    # Without names or times, in an order that says nothing of who answered when: alphabetical.
+    # Without names (answers have none), in an order that says nothing of who answered when: alphabetical.
     comments = Feedback.objects.filter(workshop=workshop).exclude(comment="").values_list("comment", flat=True)
     results.comments = sorted(comments, key=lambda comment: (comment.casefold(), comment))
     return results
@@ -153,41 +161,17 @@ class RunningAverage:
 
 
 def network_running_average(network):
-    """The average overall grade over the network's live workshops whose results are shown, or None while
-    those have fewer than FEEDBACK_MIN_ANSWERS answers in all. One query."""
+    """The average overall grade over the network's live workshops whose results are shown (feedback closed,
+    at least FEEDBACK_MIN_ANSWERS answers), or None while there are none. One query."""
     workshops = (
         WorkshopPage.objects.live()
         .child_of(network)
+        .filter(feedback_closure__isnull=False)
         .annotate(answers=Count("feedback"))
         .filter(answers__gte=FEEDBACK_MIN_ANSWERS)
         .values("pk")
     )
     figures = Feedback.objects.filter(workshop__in=workshops).aggregate(count=Count("pk"), average=Avg("overall"))
-    if not is_shown(figures["count"]) or figures["average"] is None:
+    if not figures["count"] or figures["average"] is None:
         return None
     return RunningAverage(count=figures["count"], average=as_float(figures["average"]))
-
-
-@register_exporter("workshop_feedback")
-def export_feedback(user):
-    """The person's own feedback answers, with the workshop and its network. Two queries."""
-    from networks.models import NetworkPage
-
-    answers = list(Feedback.objects.filter(user=user).select_related("workshop").order_by("created", "pk"))
-    parent_paths = {answer.workshop.path[: -answer.workshop.steplen] for answer in answers}
-    networks = dict(NetworkPage.objects.filter(path__in=parent_paths).values_list("path", "title")) if answers else {}
-    return [
-        {
-            "network": networks.get(answer.workshop.path[: -answer.workshop.steplen]),
-            "workshop": answer.workshop.title,
-            "workshop_start": answer.workshop.start.isoformat(),
-            "created": answer.created.isoformat(),
-            "overall": answer.overall,
-            "statements": {
-                key: {"statement": str(label), "answer": getattr(answer, key)}
-                for key, label in Feedback.STATEMENTS.items()
-            },
-            "comment": answer.comment,
-        }
-        for answer in answers
-    ]

@@ -1,18 +1,23 @@
 """Participant figures of a network and of the whole programme: the figures the programme reports to the
 ESR (participants, organisations, women %, employees-and-supervisors % and managers %) and the attendance
-of each workshop. For the programme office and each network's facilitators.
+of each workshop. Facilitators see their network's participants, organisations and attendance; the gender
+and role breakdown (Breakdown) is for the programme office only, with small counts hidden
+(workshops.disclosure) so that no figure points at a person.
 
 How they are counted (the pages say the same in Finnish, templates/workshops/figures/how_counted.html):
 
 - A participant is a person marked attended (Registration.attended) at one or more live workshops of the
   network. In the programme, a person is counted once however many workshops and networks they attended.
-- A participant's organisation is their membership's organisation in that network, else their profile's.
-  Organisations are the distinct organisations of participants; participants with none are counted apart.
+- A participant's organisation is their membership's organisation in that network (the one they act for
+  there), never the free profile field. Organisations are the distinct organisations of participants;
+  participants whose membership names none are counted apart.
 - Women % is women / (women + men + other): people who chose "prefer not to say", and people never asked
   (a blank gender), are left out of the denominator and shown as their own count. The same for the role:
   employees-and-supervisors % and managers % are of people with a role category.
 - Percentages have one decimal, rounded half up; when no one answered there is no percentage (None), never
   0 % or a division by zero.
+- In the breakdown, a count below 5 is shown as "< 5", and other counts are hidden with it where the hidden
+  one could otherwise be worked out by subtraction (workshops.disclosure); so is the share of a hidden count.
 - A workshop is held when it has ended and was not cancelled. Drafts (not live) are not counted at all.
 - The programme's networks are the live, public ones; a translated network is one network, its page in
   the default language (the member space's, networks.access.live_network), as are its workshops.
@@ -26,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -37,6 +43,7 @@ from wagtail.models import Page
 from accounts.models import User
 from networks.models import Membership, NetworkPage
 
+from .disclosure import Suppressed, suppress
 from .models import Registration, WorkshopPage
 
 # The answers that count in the shares, and the PeopleFigures field each is counted in. Anything else
@@ -48,6 +55,7 @@ ROLE_FIELDS = {
     User.RoleCategory.MANAGER: "managers",
 }
 NO_PERCENTAGE = "–"
+PROGRAMME = "programme"  # the programme's own table among its networks' (keyed by network id)
 
 
 def percentage(count, total):
@@ -58,9 +66,12 @@ def percentage(count, total):
 
 
 def format_percentage(value):
-    """ "76,7 %" in the current language's number format (a no-break space before %), "–" for None."""
+    """ "76,7 %" in the current language's number format (a no-break space before %), "–" for None, and what
+    the page shows instead of a hidden share (Suppressed)."""
     if value is None:
         return NO_PERCENTAGE
+    if isinstance(value, Suppressed):
+        return str(value)
     return f"{number_format(value, decimal_pos=1, use_l10n=True)}\N{NO-BREAK SPACE}%"
 
 
@@ -92,55 +103,56 @@ class PeopleFigures:
     def employees_and_supervisors(self):
         return self.employees + self.supervisors
 
-    @property
-    def women_percent(self):
-        return percentage(self.women, self.gender_answered)
-
-    @property
-    def men_percent(self):
-        return percentage(self.men, self.gender_answered)
-
-    @property
-    def other_gender_percent(self):
-        return percentage(self.other_gender, self.gender_answered)
-
-    @property
-    def employees_percent(self):
-        return percentage(self.employees, self.role_answered)
-
-    @property
-    def supervisors_percent(self):
-        return percentage(self.supervisors, self.role_answered)
-
-    @property
-    def employees_and_supervisors_percent(self):
-        return percentage(self.employees_and_supervisors, self.role_answered)
-
-    @property
-    def managers_percent(self):
-        return percentage(self.managers, self.role_answered)
+    def share(self, cell, of):
+        """The count `cell` as a percentage of the count `of` (those who told their gender or role)."""
+        return percentage(getattr(self, cell), getattr(self, of))
 
     def summary(self):
-        """(label, count, percentage or "" when a share makes no sense) for each figure, in the order the
-        page, the CSV file and the workbook show them."""
+        """(label, count) of the figures every facilitator sees, in the order the page, the CSV file and the
+        workbook show them."""
         return [
-            (_("Osallistujia"), self.participants, ""),
-            (_("Organisaatioita"), self.organisations, ""),
-            (_("Osallistujia ilman organisaatiota"), self.without_organisation, ""),
-            (_("Naisia"), self.women, self.women_percent),
-            (_("Miehiä"), self.men, self.men_percent),
-            (_("Muu sukupuoli"), self.other_gender, self.other_gender_percent),
-            (_("Sukupuoli: ei tietoa"), self.gender_unknown, ""),
-            (_("Työntekijöitä"), self.employees, self.employees_percent),
-            (_("Esihenkilöitä"), self.supervisors, self.supervisors_percent),
-            (
-                _("Työntekijöitä ja esihenkilöitä yhteensä"),
-                self.employees_and_supervisors,
-                self.employees_and_supervisors_percent,
-            ),
-            (_("Johtajia"), self.managers, self.managers_percent),
-            (_("Asema: ei tietoa"), self.role_unknown, ""),
+            (_("Osallistujia"), self.participants),
+            (_("Organisaatioita"), self.organisations),
+            (_("Osallistujia ilman organisaatiota"), self.without_organisation),
         ]
+
+
+# The ESR breakdown's rows: (label, count, the count it is a share of, or None when a share makes no sense).
+BREAKDOWN_ROWS = [
+    (_("Naisia"), "women", "gender_answered"),
+    (_("Miehiä"), "men", "gender_answered"),
+    (_("Muu sukupuoli"), "other_gender", "gender_answered"),
+    (_("Sukupuoli: ei tietoa"), "gender_unknown", None),
+    (_("Työntekijöitä"), "employees", "role_answered"),
+    (_("Esihenkilöitä"), "supervisors", "role_answered"),
+    (_("Työntekijöitä ja esihenkilöitä yhteensä"), "employees_and_supervisors", "role_answered"),
+    (_("Johtajia"), "managers", "role_answered"),
+    (_("Asema: ei tietoa"), "role_unknown", None),
+]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The gender and role breakdown of a network or of the programme (the ESR figures), as the programme
+    office may see it: a hidden count (workshops.disclosure) is a Suppressed instead of a number, and so is
+    a share of a hidden count or of a hidden denominator (one share and its count would give the
+    denominator away, and with it the hidden counts)."""
+
+    people: PeopleFigures
+    hidden: dict = field(default_factory=dict)  # {cell: Suppressed}
+
+    def count(self, cell):
+        return self.hidden.get(cell, getattr(self.people, cell))
+
+    def share(self, cell, of):
+        if cell in self.hidden or of in self.hidden:
+            return Suppressed.SECONDARY
+        return self.people.share(cell, of)
+
+    def rows(self):
+        """(label, count or Suppressed, share: a percentage, None when no one told, Suppressed, or "" when a
+        share makes no sense)."""
+        return [(label, self.count(cell), self.share(cell, of) if of else "") for label, cell, of in BREAKDOWN_ROWS]
 
 
 def count_people(people, organisations_of):
@@ -210,7 +222,7 @@ class NetworkFigures:
         return sum(workshop.held for workshop in self.workshops)
 
     def summary(self):
-        return [*self.people.summary(), (_("Pidettyjä työpajoja"), self.workshops_held, "")]
+        return [*self.people.summary(), (_("Pidettyjä työpajoja"), self.workshops_held)]
 
 
 @dataclass
@@ -227,9 +239,17 @@ class ProgrammeFigures:
     def summary(self):
         return [
             *self.people.summary(),
-            (_("Pidettyjä työpajoja"), self.workshops_held, ""),
-            (_("Verkostoja"), len(self.networks), ""),
+            (_("Pidettyjä työpajoja"), self.workshops_held),
+            (_("Verkostoja"), len(self.networks)),
         ]
+
+    @cached_property
+    def breakdowns(self):
+        """{PROGRAMME: the programme's Breakdown, network id: the network's}: protected together, because the
+        networks' counts add up to the programme's."""
+        tables = {PROGRAMME: self.people, **{row.pk: row.people for row in self.networks}}
+        hidden = suppress(tables, programme=PROGRAMME)
+        return {key: Breakdown(people, hidden[key]) for key, people in tables.items()}
 
 
 def _attendance(workshops, networks, now):
@@ -282,20 +302,19 @@ def _attendance(workshops, networks, now):
 
 def _participants(workshops, attendance):
     """The people who attended one of `attendance`'s workshops: ({user id: (gender, role)},
-    {network id: set of user ids}, {user id: profile organisation id}). One query."""
+    {network id: set of user ids}). One query."""
     network_of = {workshop.pk: workshop.network_id for workshop in attendance}
-    people, in_network, profile_organisation = {}, defaultdict(set), {}
+    people, in_network = {}, defaultdict(set)
     rows = Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values_list(
-        "workshop_id", "user_id", "user__gender", "user__role_category", "user__organisation_id"
+        "workshop_id", "user_id", "user__gender", "user__role_category"
     )
-    for workshop_id, user_id, gender, role, organisation_id in rows:
+    for workshop_id, user_id, gender, role in rows:
         network_id = network_of.get(workshop_id)
         if network_id is None:
             continue
         people[user_id] = (gender, role)
         in_network[network_id].add(user_id)
-        profile_organisation[user_id] = organisation_id
-    return people, in_network, profile_organisation
+    return people, in_network
 
 
 def _membership_organisations(networks, workshops):
@@ -321,11 +340,11 @@ def network_figures(network):
     now = timezone.now()
     workshops = WorkshopPage.objects.live().child_of(network)
     attendance = _attendance(workshops, {network.path: (network.pk, network.title)}, now)
-    people, _in_network, profile_organisation = _participants(workshops, attendance)
+    people, _in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([network.pk], workshops)
 
     def organisations_of(user_id):
-        organisation_id = memberships.get((network.pk, user_id)) or profile_organisation[user_id]
+        organisation_id = memberships.get((network.pk, user_id))
         return {organisation_id} if organisation_id else set()
 
     return NetworkFigures(network, count_people(people, organisations_of), attendance, now)
@@ -356,11 +375,11 @@ def programme_figures():
     by_path = {path: (pk, title) for pk, path, title, _slug in networks}
     workshops = WorkshopPage.objects.live()
     attendance = _attendance(workshops, by_path, now)
-    people, in_network, profile_organisation = _participants(workshops, attendance)
+    people, in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([pk for pk, *_rest in networks], workshops)
 
     def organisations_in(network_id, user_id):
-        organisation_id = memberships.get((network_id, user_id)) or profile_organisation[user_id]
+        organisation_id = memberships.get((network_id, user_id))
         return {organisation_id} if organisation_id else set()
 
     held = defaultdict(int)
@@ -388,3 +407,13 @@ def programme_figures():
     order = {pk: position for position, (pk, *_rest) in enumerate(networks)}
     attendance.sort(key=lambda workshop: order[workshop.network_id])  # by network, then by time (stable)
     return ProgrammeFigures(count_people(people, all_organisations_of), rows, attendance, now)
+
+
+def network_breakdown(network, people):
+    """The ESR breakdown of one network (its PeopleFigures `people`) for the programme office. A network of
+    the programme is protected together with the programme and its other networks, whose counts are shown
+    too: subtracting those must reveal nothing either (four more queries). Any other network alone."""
+    breakdowns = programme_figures().breakdowns
+    if network.pk in breakdowns:
+        return breakdowns[network.pk]
+    return Breakdown(people, suppress({network.pk: people})[network.pk])

@@ -1,3 +1,6 @@
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -272,10 +275,35 @@ class Registration(models.Model):
         return self.response == self.Response.YES and not self.waitlisted
 
 
-class Feedback(models.Model):
-    """A member's feedback on a workshop: an overall grade, statements on a Likert scale and free text.
+class FeedbackRespondent(models.Model):
+    """That a person has given feedback on a workshop, so that each person answers once — and nothing of
+    what they answered: the answer (Feedback) is stored apart, with nothing that leads back here."""
 
-    Results are shown only from FEEDBACK_MIN_ANSWERS answers up, so that no one can be identified.
+    workshop = models.ForeignKey(
+        WorkshopPage, verbose_name=_("työpaja"), on_delete=models.CASCADE, related_name="feedback_respondents"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastaaja"),
+        on_delete=models.CASCADE,
+        related_name="workshop_feedback_given",
+    )
+
+    class Meta:
+        verbose_name = _("palautteen antaja")
+        verbose_name_plural = _("palautteen antajat")
+        constraints = [models.UniqueConstraint(fields=["workshop", "user"], name="feedback_once_per_person")]
+
+    def __str__(self):
+        return f"{self.user} – {self.workshop}"
+
+
+class Feedback(models.Model):
+    """An answer to a workshop's feedback: an overall grade, statements on a Likert scale and free text.
+
+    Anonymous in fact: no author, no time, and a random key (UUID), so nothing orders it with the
+    FeedbackRespondent record of who answered. Results are shown only once feedback has closed and from
+    FEEDBACK_MIN_ANSWERS answers up (workshops.feedback_results).
     """
 
     class Agreement(models.IntegerChoices):
@@ -293,15 +321,9 @@ class Feedback(models.Model):
         "will_apply": _("Aion viedä oppimaani käytäntöön työpaikallani."),
     }
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workshop = models.ForeignKey(
         WorkshopPage, verbose_name=_("työpaja"), on_delete=models.CASCADE, related_name="feedback"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("vastaaja"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="workshop_feedback",
     )
     overall = models.PositiveSmallIntegerField(
         _("kokonaisarvio"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -319,14 +341,11 @@ class Feedback(models.Model):
         STATEMENTS["will_apply"], choices=Agreement.choices, null=True, blank=True
     )
     comment = models.TextField(_("vapaa palaute"), max_length=4000, blank=True)
-    created = models.DateTimeField(_("annettu"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("palaute")
         verbose_name_plural = _("palautteet")
-        ordering = ["created", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "user"], name="one_feedback_per_person"),
             models.CheckConstraint(condition=Q(overall__gte=1, overall__lte=5), name="overall_from_1_to_5"),
         ]
 
@@ -334,7 +353,40 @@ class Feedback(models.Model):
         return f"{self.workshop} – {self.overall}/5"
 
 
+class FeedbackClosure(models.Model):
+    """Feedback on a workshop has closed: no more answers, and the results may be shown. A facilitator may
+    close it early (`closed_by`); otherwise it closes FEEDBACK_PERIOD after the workshop has ended, and the
+    first look after that records it (workshops.feedback.close_if_due). Once recorded it stays closed,
+    whatever later happens to the workshop's times."""
+
+    workshop = models.OneToOneField(
+        WorkshopPage,
+        verbose_name=_("työpaja"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="feedback_closure",
+    )
+    closed = models.DateTimeField(_("suljettu"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sulkija"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("palautteen sulkeminen")
+        verbose_name_plural = _("palautteen sulkemiset")
+
+    def __str__(self):
+        return f"{self.workshop} – {self.closed:%Y-%m-%d}"
+
+
 FEEDBACK_MIN_ANSWERS = 5
+# Feedback closes this long after the workshop has ended, unless a facilitator closes it earlier.
+FEEDBACK_PERIOD = timedelta(days=14)
 
 
 class WorkshopMailing(models.Model):

@@ -12,6 +12,7 @@ space_patterns = [
     path("<int:workshop_id>/osallistujat/", rsvp.attendance, name="workshop-attendance"),
     path("<int:workshop_id>/palaute/", feedback.give, name="workshop-feedback"),
     path("<int:workshop_id>/palaute/tulokset/", feedback.results, name="workshop-feedback-results"),
+    path("<int:workshop_id>/palaute/sulje/", feedback.close, name="workshop-feedback-close"),
     path("<int:workshop_id>/tehtavat/uusi/", tasks.create, name="task-create"),
     path("tehtavat/<int:task_id>/", tasks.detail, name="task"),
     path("tehtavat/<int:task_id>/muokkaa/", tasks.edit, name="task-edit"),

@@ -1,20 +1,22 @@
 """axe in real Chromium finds no serious or critical violation on the workshop feedback form (empty, with
-an error, answered) and on the facilitator's results (below and above the five-answer threshold)."""
+an error, answered) and on the facilitator's results (open, closed with too few answers, closed with enough)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import build_site, make_membership, make_network, make_organisation, make_user, make_workshop
-from workshops.models import Feedback
+from workshops.models import Feedback, FeedbackClosure, FeedbackRespondent, Registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def held_workshop(transactional_db):
-    """A network with a facilitator, a member, and two workshops held: one with four answers, one with six."""
+    """A network with a facilitator and a member, and three workshops held: one whose feedback closed with
+    four answers, one closed with six, and yesterday's, still open, which the member attended."""
     _home, index = build_site()
     organisation = make_organisation("Saavutettavuuskunta")
     network = make_network(index, "Lean-verkosto", organisations=[organisation])
@@ -23,25 +25,28 @@ def held_workshop(transactional_db):
     member = make_membership(
         network, make_user("jasen@example.fi", first_name="Jaana", last_name="Jäsen"), "member", organisation
     ).user
-    few = make_workshop(network, days_from_now=-2)
-    many = make_workshop(network, days_from_now=-1)
+    few = make_workshop(network, days_from_now=-3)
+    many = make_workshop(network, days_from_now=-2)
+    open_workshop = make_workshop(network, days_from_now=-1)
+    Registration.objects.create(workshop=open_workshop, user=member, response="yes", attended=True)
     for workshop, grades in ((few, [4, 4, 5, 3]), (many, [5, 4, 4, 3, 5, 2])):
         for index, grade in enumerate(grades):
+            FeedbackRespondent.objects.create(workshop=workshop, user=make_user())
             Feedback.objects.create(
                 workshop=workshop,
-                user=make_user(),
                 overall=grade,
                 met_expectations=[5, 4, None, 3, 2, 1][index],
                 learned_from_others=[4, 4, 4, 5, None, None][index],
                 comment=["Hyvä päivä.", "", "Enemmän aikaa ryhmätöille,\nkiitos!", "", "", "Kahvi loppui."][index],
             )
-    return network, few, many, facilitator, member
+        FeedbackClosure.objects.create(workshop=workshop, closed=timezone.now())
+    return network, few, many, open_workshop, facilitator, member
 
 
 def test_feedback_form_passes_axe(live_server, page, held_workshop):
-    network, _few, many, _facilitator, member = held_workshop
+    network, _few, _many, open_workshop, _facilitator, member = held_workshop
     sign_in(page, live_server, member)
-    url = live_server.url + reverse("workshop-feedback", args=[network.slug, many.pk])
+    url = live_server.url + reverse("workshop-feedback", args=[network.slug, open_workshop.pk])
     failures = {}
 
     assert page.goto(url).status == 200
@@ -62,7 +67,8 @@ def test_feedback_form_passes_axe(live_server, page, held_workshop):
     page.wait_for_load_state()
     assert "Kiitos palautteestasi" in page.content()
     scan(page, failures, "workshop page, answered")
-    answer = Feedback.objects.get(user=member)
+    assert FeedbackRespondent.objects.filter(workshop=open_workshop, user=member).exists()
+    answer = Feedback.objects.get(workshop=open_workshop)
     assert (answer.overall, answer.met_expectations, answer.learned_from_others) == (4, 5, None)
 
     assert page.goto(url).status == 200
@@ -73,19 +79,25 @@ def test_feedback_form_passes_axe(live_server, page, held_workshop):
 
 
 def test_feedback_results_pass_axe(live_server, page, held_workshop):
-    network, few, many, facilitator, _member = held_workshop
+    network, few, many, open_workshop, facilitator, _member = held_workshop
     sign_in(page, live_server, facilitator)
     failures = {}
 
-    assert page.goto(live_server.url + reverse("workshop-feedback-results", args=[network.slug, few.pk])).status == 200
-    assert "Vastauksia on 4." in page.content()
-    scan(page, failures, "four answers")
+    def results(workshop):
+        url = live_server.url + reverse("workshop-feedback-results", args=[network.slug, workshop.pk])
+        assert page.goto(url).status == 200
+        return page.content()
 
-    assert page.goto(live_server.url + reverse("workshop-feedback-results", args=[network.slug, many.pk])).status == 200
-    content = page.content()
+    assert "Palaute on auki" in results(open_workshop)
+    scan(page, failures, "open, with the button that closes it")
+
+    assert "Vastauksia tuli alle 5" in results(few)
+    scan(page, failures, "closed with four answers")
+
+    content = results(many)
     assert "3,8 / 5" in content
     assert "Kahvi loppui." in content
-    scan(page, failures, "six answers")
+    scan(page, failures, "closed with six answers")
 
     assert page.goto(live_server.url + network.url).status == 200
     assert "Työpajojen palautteen keskiarvo 3,8 / 5 (6 vastausta)" in page.content()

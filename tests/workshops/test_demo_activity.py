@@ -6,7 +6,17 @@ from django.utils import timezone
 
 from networks.demo import load_demo_content
 from networks.models import NetworkPage
-from workshops.models import FEEDBACK_MIN_ANSWERS, Feedback, Registration, Submission, Task, WorkshopPage
+from workshops.feedback_results import network_running_average
+from workshops.models import (
+    FEEDBACK_MIN_ANSWERS,
+    Feedback,
+    FeedbackClosure,
+    FeedbackRespondent,
+    Registration,
+    Submission,
+    Task,
+    WorkshopPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +24,8 @@ DEMO_NETWORKS = ("latu", "perheystavalliset-kuntatyopaikat")
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (Task, Submission, Registration, Feedback)}
+    models = (Task, Submission, Registration, Feedback, FeedbackRespondent, FeedbackClosure)
+    return {model.__name__: model.objects.count() for model in models}
 
 
 @pytest.fixture
@@ -42,6 +53,12 @@ def assert_alive(network):
     assert Submission.objects.filter(task__workshop__in=workshops).count() >= 5
     assert Registration.objects.filter(workshop__in=workshops, attended=True).count() >= 15
     assert Feedback.objects.filter(workshop__in=workshops).count() >= FEEDBACK_MIN_ANSWERS
+    # Each answer's author is recorded apart, and every one of them attended; held workshops have closed.
+    respondents = set(FeedbackRespondent.objects.filter(workshop__in=workshops).values_list("workshop", "user"))
+    attendees = set(Registration.objects.filter(workshop__in=workshops, attended=True).values_list("workshop", "user"))
+    assert len(respondents) == Feedback.objects.filter(workshop__in=workshops).count()
+    assert respondents <= attendees
+    assert network_running_average(network) is not None
     materials = [block for workshop in workshops for block in workshop.members_content]
     documents = [block.value for block in materials if block.block_type == "document"]
     assert documents and all(document.collection_id == network.collection_id for document in documents)

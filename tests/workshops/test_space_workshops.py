@@ -12,7 +12,7 @@ from django.utils import timezone
 from discussions.models import Room
 from tests.conftest import ROLES, client_for, queries_for
 from tests.factories import make_membership, make_network, make_organisation, make_user, make_workshop
-from workshops.models import Feedback, Registration, Submission, Task
+from workshops.models import Feedback, FeedbackRespondent, Registration, Submission, Task
 
 MEMBERS = {"member", "contact", "facilitator", "staff"}
 
@@ -135,7 +135,8 @@ def grow(network, workshops, size):
         user = make_membership(network, make_user(), "member", organisation).user
         for workshop in workshops:
             Registration.objects.create(workshop=workshop, user=user, response="yes", attended=True)
-            Feedback.objects.create(workshop=workshop, user=user, overall=4)
+            FeedbackRespondent.objects.create(workshop=workshop, user=user)
+            Feedback.objects.create(workshop=workshop, overall=4)
             for task in workshop.tasks.all():
                 Submission.objects.create(task=task, user=user, text="Vastaus")
 

@@ -2,7 +2,6 @@
 Likert scale (each may be left as "en osaa sanoa") and free text, which is kept as plain text."""
 
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..feedback_results import GRADE_LABELS
@@ -31,7 +30,10 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Vapaa palaute"),
-        help_text=_("Mikä toimi, mitä olisit kaivannut? Palaute näytetään fasilitaattorille ilman nimeäsi."),
+        help_text=_(
+            "Mikä toimi, mitä olisit kaivannut? Palaute tallennetaan ilman nimeäsi, ja fasilitaattori näkee sen "
+            "vasta, kun palaute on sulkeutunut."
+        ),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -59,14 +61,6 @@ class FeedbackForm(forms.Form):
     def statement_fields(self):
         return [self[key] for key in Feedback.STATEMENTS]
 
-    def save(self, workshop, user):
-        """Stores the answer. Raises IntegrityError if the person has already answered (a second request
-        that raced the first); the atomic block keeps the surrounding transaction usable."""
-        with transaction.atomic():
-            return Feedback.objects.create(
-                workshop=workshop,
-                user=user,
-                overall=self.cleaned_data["overall"],
-                comment=self.cleaned_data["comment"],
-                **{key: self.cleaned_data[key] for key in Feedback.STATEMENTS},
-            )
+    def answers(self):
+        """The answer's fields, for workshops.feedback.give_feedback."""
+        return {key: self.cleaned_data[key] for key in ("overall", *Feedback.STATEMENTS, "comment")}

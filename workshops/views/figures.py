@@ -1,7 +1,9 @@
 """Participant figures: a network's for its facilitators (and the programme office), the whole programme's for
 the programme office only; each as a page with charts and tables, a CSV file and an XLSX workbook.
 
-How the figures are counted is in workshops.figures. Each view runs a fixed number of queries whatever the
+The gender and role breakdown (the ESR figures) is only ever computed for the programme office: a
+facilitator's page and downloads have no trace of it. How the figures are counted is in workshops.figures,
+which counts are hidden in workshops.disclosure. Each view runs a fixed number of queries whatever the
 number of networks, workshops, members and registrations.
 """
 
@@ -19,7 +21,8 @@ from home.charts import BarChart
 from networks.decorators import facilitator_required
 
 from .. import exports
-from ..figures import format_percentage
+from ..disclosure import Suppressed
+from ..figures import PROGRAMME, format_percentage, network_breakdown
 from ..figures import network_figures as compute_network_figures
 from ..figures import programme_figures as compute_programme_figures
 
@@ -38,40 +41,49 @@ def staff_required(view):
     return wrapper
 
 
-def with_share(count, percent):
-    """ "6 (75,0 %)" """
-    return f"{count} ({format_percentage(percent)})"
+def shown(count, share=""):
+    """A count as the chart's table shows it: "6 (75,0 %)", "6" without a share, "< 5" or "salattu" hidden."""
+    if isinstance(count, Suppressed) or share == "":
+        return str(count)
+    return f"{count} ({format_percentage(share)})"
 
 
-def gender_chart(people):
+def bar_length(count):
+    """A hidden count draws no bar: its length would give it away."""
+    return 0 if isinstance(count, Suppressed) else count
+
+
+def breakdown_chart(breakdown, chart_id, title, label_heading, bars):
+    """A chart of the breakdown's counts `bars` [(label, cell, the count it is a share of or None)]."""
     chart = BarChart(
-        id="chart-gender",
-        title=_("Osallistujat sukupuolen mukaan"),
+        id=chart_id,
+        title=title,
         value_heading=_("Henkilöitä (osuus vastanneista)"),
-        label_heading=_("Sukupuoli"),
+        label_heading=label_heading,
     )
-    chart.add(_("Naiset"), people.women, with_share(people.women, people.women_percent))
-    chart.add(_("Miehet"), people.men, with_share(people.men, people.men_percent))
-    chart.add(_("Muu"), people.other_gender, with_share(people.other_gender, people.other_gender_percent))
-    chart.add(_("Ei tietoa"), people.gender_unknown, str(people.gender_unknown))
+    for label, cell, of in bars:
+        count = breakdown.count(cell)
+        chart.add(label, bar_length(count), shown(count, breakdown.share(cell, of) if of else ""))
     return chart
 
 
-def role_chart(people):
-    chart = BarChart(
-        id="chart-role",
-        title=_("Osallistujat aseman mukaan"),
-        value_heading=_("Henkilöitä (osuus vastanneista)"),
-        label_heading=_("Asema"),
-    )
-    chart.add(
-        _("Työntekijät ja esihenkilöt"),
-        people.employees_and_supervisors,
-        with_share(people.employees_and_supervisors, people.employees_and_supervisors_percent),
-    )
-    chart.add(_("Johtajat"), people.managers, with_share(people.managers, people.managers_percent))
-    chart.add(_("Ei tietoa"), people.role_unknown, str(people.role_unknown))
-    return chart
+def gender_chart(breakdown):
+    bars = [
+        (_("Naiset"), "women", "gender_answered"),
+        (_("Miehet"), "men", "gender_answered"),
+        (_("Muu"), "other_gender", "gender_answered"),
+        (_("Ei tietoa"), "gender_unknown", None),
+    ]
+    return breakdown_chart(breakdown, "chart-gender", _("Osallistujat sukupuolen mukaan"), _("Sukupuoli"), bars)
+
+
+def role_chart(breakdown):
+    bars = [
+        (_("Työntekijät ja esihenkilöt"), "employees_and_supervisors", "role_answered"),
+        (_("Johtajat"), "managers", "role_answered"),
+        (_("Ei tietoa"), "role_unknown", None),
+    ]
+    return breakdown_chart(breakdown, "chart-role", _("Osallistujat aseman mukaan"), _("Asema"), bars)
 
 
 def attendance_chart(workshops):
@@ -98,40 +110,46 @@ def networks_chart(networks):
     return chart
 
 
-def summary_rows(figures):
-    """The headline figures for the page's table: (label, count, share as shown or "")."""
+def breakdown_rows(breakdown):
+    """The breakdown for the page's table: (label, count as shown, share as shown or "")."""
     return [
-        (label, count, "" if percent == "" else format_percentage(percent))
-        for label, count, percent in figures.summary()
+        (label, str(count), "" if share == "" else format_percentage(share)) for label, count, share in breakdown.rows()
     ]
 
 
-def network_rows(figures):
-    return [
-        {
-            "network": row,
-            "women": format_percentage(row.people.women_percent),
-            "employees_and_supervisors": format_percentage(row.people.employees_and_supervisors_percent),
-            "managers": format_percentage(row.people.managers_percent),
-        }
-        for row in figures.networks
-    ]
+def network_row(row, breakdown):
+    """A network in the programme's table, with its shares as shown."""
+    return {
+        "network": row,
+        "women": format_percentage(breakdown.share("women", "gender_answered")),
+        "employees_and_supervisors": format_percentage(breakdown.share("employees_and_supervisors", "role_answered")),
+        "managers": format_percentage(breakdown.share("managers", "role_answered")),
+    }
 
 
 def download_name(what):
     return f"osallistujaluvut-{what}-{timezone.localdate().isoformat()}"
 
 
+def _network(access):
+    """The network's figures, and its breakdown for the programme office only (None for facilitators)."""
+    figures = compute_network_figures(access.network)
+    breakdown = network_breakdown(access.network, figures.people) if access.is_staff else None
+    return figures, breakdown
+
+
 @require_safe
 @facilitator_required
 def network_figures(request, access):
-    figures = compute_network_figures(access.network)
+    figures, breakdown = _network(access)
+    charts = [gender_chart(breakdown), role_chart(breakdown)] if breakdown else []
     context = {
         "access": access,
         "active_tab": "figures",
         "figures": figures,
-        "summary": summary_rows(figures),
-        "charts": [gender_chart(figures.people), role_chart(figures.people), attendance_chart(figures.workshops)],
+        "summary": figures.summary(),
+        "breakdown": breakdown_rows(breakdown) if breakdown else None,
+        "charts": [*charts, attendance_chart(figures.workshops)],
     }
     return TemplateResponse(request, "workshops/figures/network.html", context)
 
@@ -140,27 +158,29 @@ def network_figures(request, access):
 @never_cache
 @facilitator_required
 def network_figures_csv(request, access):
-    figures = compute_network_figures(access.network)
-    return exports.csv_response(exports.network_tables(figures), download_name(access.network.slug))
+    tables = exports.network_tables(*_network(access))
+    return exports.csv_response(tables, download_name(access.network.slug))
 
 
 @require_safe
 @never_cache
 @facilitator_required
 def network_figures_xlsx(request, access):
-    figures = compute_network_figures(access.network)
-    return exports.xlsx_response(exports.network_tables(figures), download_name(access.network.slug))
+    tables = exports.network_tables(*_network(access))
+    return exports.xlsx_response(tables, download_name(access.network.slug))
 
 
 @require_safe
 @staff_required
 def programme_figures(request):
     figures = compute_programme_figures()
+    breakdown = figures.breakdowns[PROGRAMME]
     context = {
         "figures": figures,
-        "summary": summary_rows(figures),
-        "network_rows": network_rows(figures),
-        "charts": [networks_chart(figures.networks), gender_chart(figures.people), role_chart(figures.people)],
+        "summary": figures.summary(),
+        "breakdown": breakdown_rows(breakdown),
+        "network_rows": [network_row(row, figures.breakdowns[row.pk]) for row in figures.networks],
+        "charts": [networks_chart(figures.networks), gender_chart(breakdown), role_chart(breakdown)],
     }
     return TemplateResponse(request, "workshops/figures/programme.html", context)
 

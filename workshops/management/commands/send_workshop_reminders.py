@@ -1,8 +1,11 @@
-"""The day-before reminder and the call for feedback (run hourly: site/deploy/verkostamo-workshop-reminders.timer).
+"""The day-before reminder and the call for feedback (run hourly: site/deploy/verkostamo-workshop-reminders.timer),
+and the closing of feedback whose time is up (workshops.feedback.close_due_feedback), so that the results and
+the network page's average appear without anyone having to open the results first.
 
-Each goes out once per workshop (workshops.notifications.mail_once, keys "reminder" and "feedback"), so
+Each e-mail goes out once per workshop (workshops.notifications.mail_once, keys "reminder" and "feedback"), so
 running the command again, or twice at once, sends nothing new. A workshop with nobody to tell yet is not
-marked as done: someone who says yes an hour later still gets the reminder at the next run.
+marked as done: someone who says yes an hour later still gets the reminder at the next run, and attendees
+marked a day late still get the call for feedback.
 """
 
 from datetime import timedelta
@@ -11,8 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from networks.models import NetworkPage
-from workshops.models import Feedback, Registration, WorkshopPage
+from networks.models import Membership, NetworkPage
+from workshops.feedback import close_due_feedback, closes_at
+from workshops.models import FeedbackRespondent, Registration, WorkshopPage
 from workshops.notifications import mail_once, member_users, notifiable, registrants
 from workshops.signals import email_context
 
@@ -37,14 +41,17 @@ def reminder_recipients(workshop, network):
 
 
 def feedback_recipients(workshop, network):
-    """The members who attended or, if the facilitator did not mark attendance, those with a confirmed
-    place; not those who have already given feedback, nor those who have left the network."""
-    if Registration.objects.filter(workshop=workshop, attended__isnull=False).exists():
-        people = Registration.objects.filter(workshop=workshop, attended=True)
-    else:
-        people = Registration.objects.filter(workshop=workshop, response=Registration.Response.YES, waitlisted=False)
-    answered = Feedback.objects.filter(workshop=workshop, user__isnull=False).values("user")
-    return member_users(network).filter(pk__in=people.values("user")).exclude(pk__in=answered)
+    """Those who may give feedback: the members marked as attended, not the network's facilitators, not
+    those who have already answered, nor those who have left the network."""
+    attended = Registration.objects.filter(workshop=workshop, attended=True).values("user")
+    facilitators = Membership.objects.active().filter(network=network, role=Membership.Role.FACILITATOR)
+    answered = FeedbackRespondent.objects.filter(workshop=workshop).values("user")
+    return (
+        member_users(network)
+        .filter(pk__in=attended)
+        .exclude(pk__in=facilitators.values("user"))
+        .exclude(pk__in=answered)
+    )
 
 
 def send_reminders(now):
@@ -69,9 +76,9 @@ def send_reminders(now):
 
 def send_feedback_requests(now):
     """The call for feedback for workshops that ended within the last 7 days; yields (workshop, recipients)."""
-    ended = WorkshopPage.objects.filter(cancelled=False, end__lte=now, end__gt=now - FEEDBACK_WINDOW).exclude(
-        mailings__key="feedback"
-    )
+    ended = WorkshopPage.objects.filter(
+        cancelled=False, end__lte=now, end__gt=now - FEEDBACK_WINDOW, feedback_closure__isnull=True
+    ).exclude(mailings__key="feedback")
     for workshop, network in workshops_with_networks(ended):
         people = feedback_recipients(workshop, network)
         if not notifiable(people).exists():
@@ -81,7 +88,7 @@ def send_feedback_requests(now):
             "feedback",
             people,
             "workshop_feedback_request",
-            email_context(workshop, network),
+            {**email_context(workshop, network), "closes": closes_at(workshop)},
         )
         if sent is not None:
             yield workshop, sent
@@ -90,8 +97,9 @@ def send_feedback_requests(now):
 class Command(BaseCommand):
     help = (
         "E-mail the day-before reminder to those with a confirmed place in a workshop that starts within "
-        "24 hours, and the call for feedback to those who took part in a workshop that ended within 7 days. "
-        "Run hourly (site/deploy/verkostamo-workshop-reminders.timer); each is sent once per workshop."
+        "24 hours, and the call for feedback to those who took part in a workshop that ended within 7 days; "
+        "close the feedback whose time is up. Run hourly (site/deploy/verkostamo-workshop-reminders.timer); "
+        "each e-mail is sent once per workshop."
     )
 
     def handle(self, *args, **options):
@@ -105,3 +113,4 @@ class Command(BaseCommand):
                         f"{label}: {workshop.number}. {workshop.title} (#{workshop.pk}) to {sent} people."
                     )
                 self.stdout.write(f"{label}s sent for {total} workshops.")
+            self.stdout.write(f"Feedback closed for {close_due_feedback(now)} workshops.")
