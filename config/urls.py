@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
@@ -8,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.media import serve_public_media
 from home import views as home_views
 from networks.urls import invitation_urlpatterns
 from workshops.urls import programme_patterns
@@ -29,9 +28,8 @@ urlpatterns = [
     path("luvut/", include(programme_patterns)),
     *invitation_urlpatterns,
     path("sitemap.xml", sitemap),
+    # Public images only, and only where the app serves media itself (SERVE_MEDIA); every other path under
+    # /media/ is 404 in every mode. Private documents go through the checked view under /documents/.
+    path("media/<path:path>", serve_public_media),
+    path("", include(wagtail_urls)),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns += [path("", include(wagtail_urls))]

@@ -191,6 +191,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Whether the app itself serves the public images under MEDIA_URL (config/media.py); in production the
+# reverse proxy does. Nothing else under MEDIA_ROOT is ever served by path, whatever this says.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Answer files of tasks: outside MEDIA_ROOT, served only by a view that checks permissions.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
