@@ -2,10 +2,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from config.origins import SameOriginValidator
 from discussions.routing import websocket_urlpatterns
 
 
@@ -21,12 +21,11 @@ def connect():
     auth). Tests disconnect what they open."""
 
     async def open_socket(user, network, origin=b"http://localhost", expect_close=None):
-        headers = [(b"origin", origin), (b"accept-language", b"fi")]
+        headers = [(b"host", b"localhost"), (b"origin", origin), (b"accept-language", b"fi")]
         if user is not None:
             cookie = await sync_to_async(session_cookie)(user)
             headers.append((b"cookie", f"sessionid={cookie}".encode()))
-        # Built per socket: the origin check reads ALLOWED_HOSTS when it is constructed.
-        application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        application = SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)
         connected, _subprotocol = await communicator.connect()
         return communicator, connected
