@@ -46,10 +46,10 @@ def holds_network(page):
     return NetworkPage.objects.filter(path__startswith=page.path).exists()
 
 
-def in_network(page):
-    """Whether `page` is a network or lies under one."""
+def network_at(page):
+    """The network that `page` is or lies under, or None."""
     ancestor_paths = [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
-    return NetworkPage.objects.filter(path__in=ancestor_paths).exists()
+    return NetworkPage.objects.filter(path__in=ancestor_paths).order_by("-depth").first()
 
 
 def refusal(reason):
@@ -87,7 +87,7 @@ def check_move(user, page, destination):
     """Raises PageProtected if `user` may not move `page` under `destination`."""
     if user.is_superuser or page.get_parent().pk == destination.pk:
         return
-    if not (in_network(page) or holds_network(page)):
+    if network_at(page) is None and not holds_network(page):
         return
     data = describe_member_data(page)
     title = page.get_admin_display_title()

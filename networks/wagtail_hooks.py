@@ -11,6 +11,8 @@ from wagtail.models import BaseViewRestriction, Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .chooser import filter_chooser_pages
+from .media import check_copy, check_media_move
 from .models import JoinRequest, Membership, NetworkPage, Organisation, Theme
 from .protection import MEMBER_DATA_HOOK, PageProtected, check_delete, check_move, counted
 
@@ -50,7 +52,8 @@ def refuse_signed_in_outsiders(document, request):
             raise PermissionDenied
 
 
-# Pages that hold members' data: deleted and moved by superusers only (networks/protection.py).
+# Pages that hold members' data: deleted and moved by superusers only (networks/protection.py); a network's
+# documents and images stay in the network when its pages are copied or moved (networks/media.py).
 
 
 def refuse(request, error, redirect_to):
@@ -70,12 +73,41 @@ def protect_from_deletion(request, page):
         return refuse(request, error, get_valid_next_url_from_request(request) or explorer_of_parent(page))
 
 
+def check_moving(user, page, destination):
+    check_move(user, page, destination)
+    check_media_move(page, destination)
+
+
 @hooks.register("before_move_page")
 def protect_from_moving(request, page, destination):
     try:
-        check_move(request.user, page, destination)
+        check_moving(request.user, page, destination)
     except PageProtected as error:
         return refuse(request, error, explorer_of_parent(page))
+
+
+@hooks.register("before_copy_page")
+def keep_media_in_the_network_when_copying(request, page):
+    """Checks a posted copy before Wagtail makes it (its copy form has checked nothing yet: a missing or
+    unknown destination is left to the form)."""
+    if request.method != "POST" or not request.POST.get("new_parent_page", "").isdigit():
+        return None
+    destination = Page.objects.filter(pk=request.POST["new_parent_page"]).first()
+    if destination is None:
+        return None
+    try:
+        check_copy(
+            page.specific,
+            destination,
+            recursive=bool(request.POST.get("copy_subpages")),
+            alias=bool(request.POST.get("alias")),
+        )
+    except PageProtected as error:
+        return refuse(request, error, request.get_full_path())
+    return None
+
+
+hooks.register("construct_page_chooser_queryset", filter_chooser_pages)
 
 
 @hooks.register("before_bulk_action")
@@ -88,7 +120,7 @@ def protect_from_bulk_deletion_and_moving(request, action_type, objects, action)
             if action_type == "delete":
                 check_delete(request.user, page)
             else:
-                check_move(request.user, page, action.cleaned_form.cleaned_data["chooser"])
+                check_moving(request.user, page, action.cleaned_form.cleaned_data["chooser"])
         except PageProtected as error:
             refusals.append(error)
     if refusals:
