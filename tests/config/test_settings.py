@@ -17,7 +17,9 @@ SAFE = {
 
 
 def run_check(settings_module, *command, **env):
-    environment = {key: value for key, value in os.environ.items() if key not in {*SAFE, "DEBUG"}}
+    # Not the test run's own settings: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process.
+    unset = {*SAFE, "DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
         [sys.executable, "manage.py", *(command or ("diffsettings", "--output", "unified"))],
