@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Perusta")
+
+    def ready(self):
+        from . import admin_csp
+
+        admin_csp.install()

@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.forms import PageForm
+
 from .blocks import BaseStreamBlock
 
 
@@ -22,6 +24,7 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["networks.NetworkIndexPage", "home.StandardPage"]
     max_count = 1
+    base_form_class = PageForm
     template = "pages/home_page.html"
 
     class Meta:
@@ -49,6 +52,7 @@ class StandardPage(Page):
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
+    base_form_class = PageForm
     template = "pages/standard_page.html"
 
     class Meta:

@@ -2,7 +2,7 @@
 
 Each network has a members group and a facilitators group, and a document collection that only those
 groups and the programme office can read (a CollectionViewRestriction). Facilitators get page permissions
-on their network's subtree and document permissions on its collection, and nothing anywhere else.
+on their network's subtree and document and image permissions on its collection, and nothing anywhere else.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -12,6 +12,9 @@ from wagtail.models import Collection, CollectionViewRestriction, GroupCollectio
 PROGRAMME_OFFICE_GROUP = "Ohjelmatoimisto"
 FACILITATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 FACILITATOR_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
+# On the network's own collection only, never on the root collection, whose permissions would reach every
+# other network's collection below it: a facilitator's choosers list their own network's files and images.
+FACILITATOR_IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 
 
 def programme_office_group():
@@ -49,11 +52,14 @@ def ensure_network_groups(network):
             page=network,
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
-    for codename in FACILITATOR_DOCUMENT_PERMISSIONS:
+    collection_permissions = [("wagtaildocs", codename) for codename in FACILITATOR_DOCUMENT_PERMISSIONS] + [
+        ("wagtailimages", codename) for codename in FACILITATOR_IMAGE_PERMISSIONS
+    ]
+    for app_label, codename in collection_permissions:
         GroupCollectionPermission.objects.get_or_create(
             group=facilitators,
             collection=collection,
-            permission=Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename),
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
 
     NetworkPage.objects.filter(pk=network.pk).update(

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
+from core.forms import PageForm
 from home.blocks import BaseStreamBlock
 from home.pagination import paginate
 
@@ -78,6 +79,7 @@ class NetworkIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["networks.NetworkPage"]
     max_count = 1
+    base_form_class = PageForm
     template = "pages/network_index_page.html"
     networks_per_page = 24
 
@@ -183,6 +185,7 @@ class NetworkPage(Page):
     subpage_types = ["workshops.WorkshopPage"]
     # A copy is a new network: it gets groups and a collection of its own, never the original's.
     exclude_fields_in_copy = ["members_group", "facilitators_group", "collection"]
+    base_form_class = PageForm
     template = "pages/network_page.html"
 
     class Meta:
@@ -195,6 +198,12 @@ class NetworkPage(Page):
             from .groups import ensure_network_groups
 
             ensure_network_groups(self)
+
+    def media_collections(self, parent=None):
+        """The restricted collections this network's pages may show documents and images from (core.forms):
+        its own, and those of its translations, since a translated workshop keeps the original's files."""
+        translations = NetworkPage.objects.filter(translation_key=self.translation_key, collection__isnull=False)
+        return Collection.objects.filter(pk__in=translations.values("collection"))
 
     def workshops(self):
         from workshops.models import WorkshopPage

@@ -1,11 +1,20 @@
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.models import BaseViewRestriction
+from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.documents import get_document_model
+from wagtail.models import BaseViewRestriction, Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Organisation, Theme
+from .chooser import filter_chooser_pages
+from .media import check_copy, check_media_move
+from .models import JoinRequest, Membership, NetworkPage, Organisation, Theme
+from .protection import MEMBER_DATA_HOOK, PageProtected, check_delete, check_move, counted
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -41,3 +50,97 @@ def refuse_signed_in_outsiders(document, request):
     for restriction in document.collection.get_view_restrictions():
         if restriction.restriction_type == BaseViewRestriction.GROUPS and not restriction.accept_request(request):
             raise PermissionDenied
+
+
+# Pages that hold members' data: deleted and moved by superusers only (networks/protection.py); a network's
+# documents and images stay in the network when its pages are copied or moved (networks/media.py).
+
+
+def refuse(request, error, redirect_to):
+    messages.error(request, str(error))
+    return redirect(redirect_to)
+
+
+def explorer_of_parent(page):
+    return reverse("wagtailadmin_explore", args=[page.get_parent().pk])
+
+
+@hooks.register("before_delete_page")
+def protect_from_deletion(request, page):
+    try:
+        check_delete(request.user, page)
+    except PageProtected as error:
+        return refuse(request, error, get_valid_next_url_from_request(request) or explorer_of_parent(page))
+
+
+def check_moving(user, page, destination):
+    check_move(user, page, destination)
+    check_media_move(page, destination)
+
+
+@hooks.register("before_move_page")
+def protect_from_moving(request, page, destination):
+    try:
+        check_moving(request.user, page, destination)
+    except PageProtected as error:
+        return refuse(request, error, explorer_of_parent(page))
+
+
+@hooks.register("before_copy_page")
+def keep_media_in_the_network_when_copying(request, page):
+    """Checks a posted copy before Wagtail makes it (its copy form has checked nothing yet: a missing or
+    unknown destination is left to the form)."""
+    if request.method != "POST" or not request.POST.get("new_parent_page", "").isdigit():
+        return None
+    destination = Page.objects.filter(pk=request.POST["new_parent_page"]).first()
+    if destination is None:
+        return None
+    try:
+        check_copy(
+            page.specific,
+            destination,
+            recursive=bool(request.POST.get("copy_subpages")),
+            alias=bool(request.POST.get("alias")),
+        )
+    except PageProtected as error:
+        return refuse(request, error, request.get_full_path())
+    return None
+
+
+hooks.register("construct_page_chooser_queryset", filter_chooser_pages)
+
+
+@hooks.register("before_bulk_action")
+def protect_from_bulk_deletion_and_moving(request, action_type, objects, action):
+    if not issubclass(action.model, Page) or action_type not in ("delete", "move"):
+        return None
+    refusals = []
+    for page in objects:
+        try:
+            if action_type == "delete":
+                check_delete(request.user, page)
+            else:
+                check_moving(request.user, page, action.cleaned_form.cleaned_data["chooser"])
+        except PageProtected as error:
+            refusals.append(error)
+    if refusals:
+        for error in refusals:
+            messages.error(request, str(error))
+        return redirect(action.next_url)
+    return None
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def describe_networks(page):
+    networks = list(NetworkPage.objects.filter(path__startswith=page.path).values_list("pk", "collection_id"))
+    if not networks:
+        return []
+    network_ids = [pk for pk, _collection in networks]
+    memberships = Membership.objects.filter(network__in=network_ids).count()
+    requests = JoinRequest.objects.filter(network__in=network_ids).count()
+    documents = get_document_model().objects.filter(collection__in=[pk for _network, pk in networks if pk]).count()
+    return [
+        *counted(memberships, ngettext("%(count)d jäsenyys", "%(count)d jäsenyyttä", memberships)),
+        *counted(requests, ngettext("%(count)d liittymispyyntö", "%(count)d liittymispyyntöä", requests)),
+        *counted(documents, ngettext("%(count)d tiedosto", "%(count)d tiedostoa", documents)),
+    ]

@@ -71,3 +71,16 @@ def queries_for(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)
+
+
+ADMIN_ROLES = (*ROLES, "superuser")
+
+
+@pytest.fixture
+def admin_people(network_people):
+    """network_people with a superuser added: the roles of the Wagtail admin's matrix (ADMIN_ROLES)."""
+    from tests.factories import make_user
+
+    network, other_network, people = network_people
+    people = {**people, "superuser": make_user("paakayttaja@example.fi", is_staff=True, is_superuser=True)}
+    return network, other_network, people

@@ -86,3 +86,27 @@ def make_membership(network, user=None, role="member", organisation=None):
 
     membership, _created = add_member(network, user or make_user(), role, organisation)
     return membership
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def make_document(collection, title="Työpajan muistio", name="muistio.pdf", content=PDF):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(content, name=name), collection=collection, file_size=len(content)
+    )
+
+
+def make_image(collection, title="Kuva", name="kuva.png"):
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    data = BytesIO()
+    PILImage.new("RGB", (8, 8), "white").save(data, "PNG")
+    return get_image_model().objects.create(title=title, file=ImageFile(data, name=name), collection=collection)

@@ -15,6 +15,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.forms import PageForm
+
 from .blocks import AgendaBlock, MembersContentBlock
 from .storage import private_storage, submission_file_path
 
@@ -77,6 +79,7 @@ class WorkshopPage(Page):
 
     parent_page_types = ["networks.NetworkPage"]
     subpage_types = []
+    base_form_class = PageForm
     template = "pages/workshop_page.html"
 
     class Meta:
@@ -92,6 +95,13 @@ class WorkshopPage(Page):
             errors["place"] = _("Anna paikka tai etäyhteyden osoite.")
         if errors:
             raise ValidationError(errors)
+
+    def media_collections(self, parent):
+        """Its network's collections (core.forms): a workshop shows only its own network's documents."""
+        from networks.models import NetworkPage
+
+        network = NetworkPage.objects.filter(pk=parent.pk).first()
+        return network.media_collections() if network else []
 
     def get_context(self, request, *args, **kwargs):
         from networks.access import network_access

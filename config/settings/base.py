@@ -201,6 +201,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Whether the app itself serves the public images under MEDIA_URL (config/media.py); in production the
+# reverse proxy does. Nothing else under MEDIA_ROOT is ever served by path, whatever this says.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Answer files of tasks: outside MEDIA_ROOT, served only by a view that checks permissions.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
@@ -259,16 +262,28 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Verkostamo <noreply@verkostamo.fi>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security headers. The content security policy allows only our own origin (and video players in frames).
+# Security headers (config/middleware.py). The public site's content security policy allows only our own
+# origin (and video players in frames); "{websocket}" becomes this site's own websocket origin as the
+# browser reached it (ws://host:port, or wss://host over TLS), never a ws:/wss: wildcard.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+VIDEO_FRAME_SOURCES = "https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; frame-src https://www.youtube-nocookie.com https://www.youtube.com "
-    "https://player.vimeo.com; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    f"connect-src 'self' {{websocket}}; frame-src {VIDEO_FRAME_SOURCES}; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
 )
+# The Wagtail admin's own policy: still no inline or third-party script. It frames its own previews.
+ADMIN_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    f"connect-src 'self'; frame-src 'self' {VIDEO_FRAME_SOURCES}; frame-ancestors 'self'; "
+    "base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+# No third-party requests from the admin either: no Gravatar avatars, no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,

@@ -9,18 +9,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFE = {
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "verkostamo-test-key-" + "0123456789abcdef" * 3,
     "DATABASE_URL": "postgres://verkostamo:secret@127.0.0.1:5432/verkostamo",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "verkostamo.example.fi",
 }
 
 
-def run_check(settings_module, **env):
-    environment = {key: value for key, value in os.environ.items() if key not in {*SAFE, "DEBUG"}}
+def run_check(settings_module, *command, **env):
+    # Not the test run's own settings: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process.
+    unset = {*SAFE, "DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
-        [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
+        [sys.executable, "manage.py", *(command or ("diffsettings", "--output", "unified"))],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -40,6 +42,9 @@ def test_production_starts_with_safe_configuration():
         ({"DEBUG": "true"}, "DEBUG"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY"),  # long, but not random (Django's security.W009)
+        ({"SECRET_KEY": "django-insecure-" + "0123456789abcdef" * 3}, "SECRET_KEY"),
+        ({"SECURE_HSTS_PRELOAD": "maybe"}, "SECURE_HSTS_PRELOAD"),
         ({"DATABASE_URL": ""}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgres://u@h:notaport/db"}, "DATABASE_URL"),
@@ -57,6 +62,19 @@ def test_production_refuses_unsafe_or_broken_configuration(override, named):
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_deployment_check_finds_nothing_to_warn_about():
+    result = run_check("config.settings.production", "check", "--deploy", "--fail-level", "WARNING", **SAFE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_hsts_preload_is_on_by_default_and_can_be_turned_off():
+    on = run_check("config.settings.production", **SAFE)
+    assert "SECURE_HSTS_PRELOAD = True" in on.stdout
+    off = run_check("config.settings.production", "check", "--deploy", SECURE_HSTS_PRELOAD="false", **SAFE)
+    assert "security.W021" in off.stderr + off.stdout
 
 
 def test_a_malformed_database_url_stops_development_start_up_too():

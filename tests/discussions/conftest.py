@@ -2,11 +2,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
 
+from config.origins import SameOriginValidator
 from discussions.routing import websocket_urlpatterns
 
 
@@ -30,13 +30,12 @@ def connect():
     what they open."""
 
     async def open_socket(user, network, origin=b"http://localhost", browser=None):
-        headers = [(b"origin", origin), (b"accept-language", b"fi")]
+        headers = [(b"host", b"localhost"), (b"origin", origin), (b"accept-language", b"fi")]
         if browser is None and user is not None:
             browser = await sync_to_async(signed_in)(user)
         if browser is not None:
             headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
-        # Built per socket: the origin check reads ALLOWED_HOSTS when it is constructed.
-        application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        application = SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)
         connected, _subprotocol = await communicator.connect()
         return communicator, connected
