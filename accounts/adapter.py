@@ -1,43 +1,29 @@
-"""allauth's hooks for Verkostamo: open sign-up, and invitations that carry a verified e-mail address.
+"""allauth's hooks for Verkostamo: open sign-up, verified invited addresses, and where to go after signing in.
 
-The invitation view (networks.views.invitations) keeps the raw token of an invitation in
-`request.session[INVITATION_SESSION_KEY]` and calls `adapter.stash_verified_email(request, invitation.email)`.
-Then:
-
-- signing up with that address needs no verification e-mail: the person has just proved they can read
-  mail sent to it (allauth's own `stash_verified_email` / `is_email_verified` mechanism);
-- after signing up or signing in, the person is taken back to `/kutsu/<token>/` to accept, as long as
-  the invitation is still open.
+- Signing up with an address stashed by `adapter.stash_verified_email` (allauth's own mechanism; an invitation
+  link stashes the address it was sent to) needs no verification e-mail: the person has just proved they can
+  read mail sent to it. An account made with another address is verified as usual.
+- After signing in or up, the person goes where a feature has something waiting for them (an invitation to
+  accept): features register `function(request) -> path or None` with `register_after_sign_in` from their
+  AppConfig.ready(); the first path wins, else allauth's default.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.urls import NoReverseMatch, reverse
 
-INVITATION_SESSION_KEY = "invitation_token"
 # allauth keeps the stashed address under this key (DefaultAccountAdapter.stash_verified_email).
 STASHED_EMAIL_SESSION_KEY = "account_verified_email"
 
+AFTER_SIGN_IN = []
 
-def pending_invitation_path(request):
-    """`/kutsu/<token>/` of the open invitation held in the session, or None.
 
-    A token whose invitation has been accepted, revoked or has expired is forgotten here, so that an old
-    link in the session does not keep sending the person back to it.
-    """
-    session = getattr(request, "session", None)
-    token = session.get(INVITATION_SESSION_KEY) if session is not None else None
-    if not token or not isinstance(token, str):
-        return None
-    from networks.actions import find_invitation
+def register_after_sign_in(function):
+    """Adds `function(request) -> path or None` to the places a person may be sent after signing in or up."""
+    AFTER_SIGN_IN.append(function)
+    return function
 
-    invitation = find_invitation(token)
-    if invitation is None or not invitation.is_open:
-        session.pop(INVITATION_SESSION_KEY, None)
-        return None
-    try:
-        return reverse("invitation", args=[token])
-    except NoReverseMatch:
-        return None
+
+def waiting_path(request):
+    return next((path for path in (function(request) for function in AFTER_SIGN_IN) if path), None)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -58,7 +44,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        return pending_invitation_path(request) or super().get_login_redirect_url(request)
+        return waiting_path(request) or super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request):
-        return pending_invitation_path(request) or super().get_signup_redirect_url(request)
+        return waiting_path(request) or super().get_signup_redirect_url(request)

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import Organisation
-
 from .models import User
 
 SHOWN_TO_MEMBERS = _(
@@ -34,7 +32,8 @@ class ProfileForm(forms.ModelForm):
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisaatio"),
-        queryset=Organisation.objects.order_by("name"),
+        # The organisations are the networks app's: reached through the relation, not by importing a higher app.
+        queryset=User._meta.get_field("organisation").related_model.objects.order_by("name"),
         required=False,
         empty_label=_("Ei valittu"),
         help_text=_(

@@ -28,7 +28,7 @@ urlpatterns = [
     path("tili/", include("accounts.urls")),
     path("tili/", include("allauth.urls")),
     # The member spaces sit under the network index's public address (the index's slug is "verkostot").
-    path("verkostot/", include("networks.urls")),
+    path("verkostot/", include("spaces.urls")),
     path("luvut/", include(programme_patterns)),
     *invitation_urlpatterns,
     path("sitemap.xml", sitemap),

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.email import send_templated_email
 from core.ratelimit import RateLimit, RateLimited
-from home.email import send_templated_email
+from core.text import mention_handle, mentioned_handles, render_markdown
 from networks.models import Membership
 
 from .models import MentionEmail, Message, ReadMarker, Room
-from .text import mention_handle, mentioned_handles, render_markdown
 
 MAX_BODY_LENGTH = 10_000
 MAX_CLIENT_ID_LENGTH = 64

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from home.email import send_templated_email
+from core.email import send_templated_email
 
 from .models import MentionEmail, Message, ReadMarker, Room
 

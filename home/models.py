@@ -7,9 +7,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.blocks import BaseStreamBlock
 from core.forms import PageForm
+from networks.models import NetworkIndexPage
 
-from .blocks import BaseStreamBlock
+from .figures import key_figures
 
 
 class HomePage(Page):
@@ -32,11 +34,8 @@ class HomePage(Page):
         verbose_name_plural = _("etusivut")
 
     def get_context(self, request, *args, **kwargs):
-        from networks.figures import programme_figures
-        from networks.models import NetworkIndexPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = programme_figures()
+        context["figures"] = key_figures()
         context["network_index"] = NetworkIndexPage.objects.live().descendant_of(self).first()
         return context
 

@@ -3,7 +3,7 @@ import re
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
-from .pagination import paginate
+from core.pagination import paginate
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200

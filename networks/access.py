@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Value, When
 from django.http import Http404
 from django.utils import timezone
+
+from core.pages import language_rank
 
 from .models import JoinRequest, Membership, NetworkPage
 
@@ -96,13 +97,12 @@ def live_network(slug):
     A translated network shares its slug with the original (each locale has its own page tree), so the
     slug alone may match several pages: the one in the default language is the network, then the oldest.
     """
-    default_language_first = Case(When(locale__language_code=settings.LANGUAGE_CODE, then=Value(0)), default=Value(1))
     network = (
         NetworkPage.objects.live()
         .public()
         .filter(slug=slug)
         .select_related("collection")
-        .order_by(default_language_first, "pk")
+        .order_by(language_rank(), "pk")
         .first()
     )
     if network is None:

@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.email import send_templated_email
 from core.ratelimit import RateLimit, RateLimited, cooldown
-from home.email import send_templated_email
 
 from .models import Invitation, JoinRequest, Membership, NetworkPage
 

@@ -1,20 +1,14 @@
-"""The programme's key figures, computed from the database on every request (a few COUNT queries)."""
-
-from django.utils import timezone
-
-from workshops.models import WorkshopPage
+"""The networks' key figures for the programme's front page: a few COUNT queries, whatever the size of the data."""
 
 from .models import Membership, NetworkPage, Organisation
 
 
-def programme_figures():
-    live_networks = NetworkPage.objects.live().public()
+def key_figures():
+    """{networks, organisations, members}: the programme's networks (each once, whatever its translations),
+    the organisations taking part in them, and the people with an active membership in them."""
+    networks = NetworkPage.objects.programme()
     return {
-        "networks": live_networks.count(),
-        "organisations": Organisation.objects.filter(networks__in=live_networks).distinct().count(),
-        "members": Membership.objects.filter(left__isnull=True, network__in=live_networks)
-        .values("user")
-        .distinct()
-        .count(),
-        "workshops_held": WorkshopPage.objects.live().public().filter(end__lt=timezone.now()).count(),
+        "networks": networks.count(),
+        "organisations": Organisation.objects.filter(networks__in=networks).distinct().count(),
+        "members": Membership.objects.active().filter(network__in=networks).values("user").distinct().count(),
     }

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, GroupPagePermission
 
+from .models import Membership, NetworkPage
+
 PROGRAMME_OFFICE_GROUP = "Ohjelmatoimisto"
 FACILITATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 FACILITATOR_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
@@ -25,8 +27,6 @@ def programme_office_group():
 @transaction.atomic
 def ensure_network_groups(network):
     """Creates (or repairs) the network's groups, collection, view restriction and permissions."""
-    from .models import NetworkPage
-
     # Named by the page's id, which is never reused: a new network can never inherit an old one's groups.
     label = f"{network.title[:100]} (#{network.pk})"
     members, _created = Group.objects.get_or_create(name=f"{label}: jäsenet")
@@ -70,8 +70,6 @@ def ensure_network_groups(network):
 
 def sync_user_groups(user, network):
     """Makes the person's groups for this network match their active membership (if any)."""
-    from .models import Membership
-
     membership = Membership.objects.active().filter(user=user, network=network).first()
     wanted = set()
     if membership is not None:

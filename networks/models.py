@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Collection, Orderable, Page
+from wagtail.models import Collection, Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core.blocks import BaseStreamBlock
 from core.forms import PageForm
-from home.blocks import BaseStreamBlock
-from home.pagination import paginate
+from core.pages import one_per_translation
+
+from .page_context import NETWORK_INDEX_HOOK, NETWORK_PAGE_HOOK, construct_context
 
 
 class Organisation(index.Indexed, models.Model):
@@ -98,15 +101,15 @@ class NetworkIndexPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .forms import NetworkFilterForm
-
         context = super().get_context(request, *args, **kwargs)
-        form = NetworkFilterForm(request.GET)
-        networks = form.filter(self.networks())
-        context["filter_form"] = form
-        context["networks"] = paginate(request, networks, self.networks_per_page)
-        context["querystring_without_page"] = form.querystring()
-        return context
+        return construct_context(NETWORK_INDEX_HOOK, self, request, context)
+
+
+class NetworkPageQuerySet(PageQuerySet):
+    def programme(self):
+        """The programme's networks: live, public, and each once however many translations it has (the page in
+        the default language: the one the member space uses)."""
+        return one_per_translation(self.live().public())
 
 
 class NetworkPage(Page):
@@ -183,6 +186,8 @@ class NetworkPage(Page):
 
     parent_page_types = ["networks.NetworkIndexPage"]
     subpage_types = ["workshops.WorkshopPage"]
+    objects = PageManager.from_queryset(NetworkPageQuerySet)()
+
     # A copy is a new network: it gets groups and a collection of its own, never the original's.
     exclude_fields_in_copy = ["members_group", "facilitators_group", "collection"]
     base_form_class = PageForm
@@ -192,45 +197,17 @@ class NetworkPage(Page):
         verbose_name = _("verkosto")
         verbose_name_plural = _("verkostot")
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.members_group_id is None and self.pk:
-            from .groups import ensure_network_groups
-
-            ensure_network_groups(self)
-
     def media_collections(self, parent=None):
         """The restricted collections this network's pages may show documents and images from (core.forms):
         its own, and those of its translations, since a translated workshop keeps the original's files."""
         translations = NetworkPage.objects.filter(translation_key=self.translation_key, collection__isnull=False)
         return Collection.objects.filter(pk__in=translations.values("collection"))
 
-    def workshops(self):
-        from workshops.models import WorkshopPage
-
-        return WorkshopPage.objects.live().public().child_of(self).order_by("start")
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        workshops = list(self.workshops())
-        context["upcoming_workshops"] = [w for w in workshops if w.end >= now]
-        context["past_workshops"] = [w for w in reversed(workshops) if w.end < now]
         context["facilitator_list"] = self.facilitators.select_related("organisation")
         context["organisation_list"] = self.organisations.order_by("name")
-        from workshops.feedback_results import network_running_average
-
-        # Only workshops whose feedback has closed with at least FEEDBACK_MIN_ANSWERS answers count, so that the
-        # average never moves with a single new answer and no one can be identified. One query.
-        context["feedback_average"] = network_running_average(self)
-        from .access import network_access
-
-        context["access"] = network_access(request.user, self)
-        if context["access"].can_apply:
-            from .forms import JoinRequestForm
-
-            context["join_form"] = JoinRequestForm(network=self, user=request.user)
-        return context
+        return construct_context(NETWORK_PAGE_HOOK, self, request, context)
 
 
 class NetworkFacilitator(Orderable):

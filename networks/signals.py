@@ -6,8 +6,15 @@ from wagtail.signals import page_unpublished, post_page_move
 
 from core.access import access_changed
 
-from .groups import sync_staff_group, sync_user_groups
+from .groups import ensure_network_groups, sync_staff_group, sync_user_groups
 from .models import Membership, NetworkPage
+
+
+@receiver(post_save, sender=NetworkPage)
+def network_saved(sender, instance, **kwargs):
+    """A new network (a copy too: it excludes the original's) gets its groups and collection at once."""
+    if instance.members_group_id is None:
+        ensure_network_groups(instance)
 
 
 @receiver(post_save, sender=Membership)

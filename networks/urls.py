@@ -1,8 +1,7 @@
-"""The member space of a network and its facilitators' tools, under the network's public address."""
+"""Networks' pages under a network's address: the member directory, materials and facilitators' tools in its
+member space (composed with the other apps' in spaces.urls), joining, and accepting an invitation."""
 
-from django.urls import include, path
-
-from workshops import urls as workshop_urls
+from django.urls import path
 
 from .views import invitations, manage, space
 
@@ -17,21 +16,16 @@ manage_patterns = [
     path("hakemukset/<int:request_id>/", manage.decide_join_request, name="manage-decide-join-request"),
 ]
 
+# Under the member space: /verkostot/<network>/tila/...
 space_patterns = [
-    path("", space.dashboard, name="space"),
     path("jasenet/", space.directory, name="space-directory"),
     path("materiaalit/", space.materials, name="space-materials"),
     path("organisaatio/", space.request_organisation, name="space-request-organisation"),
-    path("tyopajat/", include(workshop_urls.space_patterns)),
-    path("luvut/", include(workshop_urls.figures_patterns)),
-    path("keskustelu/", include("discussions.urls")),
-    path("hallinta/", include(manage_patterns)),
 ]
 
-urlpatterns = [
-    path("<slug:network_slug>/tila/", include(space_patterns)),
-    path("<slug:network_slug>/liity/", invitations.join_request, name="join-request"),
-    path("<slug:network_slug>/", include(workshop_urls.calendar_patterns)),
+# Public, under the network's address: /verkostot/<network>/...
+network_patterns = [
+    path("liity/", invitations.join_request, name="join-request"),
 ]
 
 invitation_urlpatterns = [

@@ -11,10 +11,32 @@ from wagtail.models import BaseViewRestriction, Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.pagination import paginate
+
+from .access import network_access
 from .chooser import filter_chooser_pages
+from .forms import JoinRequestForm, NetworkFilterForm
 from .media import check_copy, check_media_move
 from .models import JoinRequest, Membership, NetworkPage, Organisation, Theme
+from .page_context import NETWORK_INDEX_HOOK, NETWORK_PAGE_HOOK
 from .protection import MEMBER_DATA_HOOK, PageProtected, check_delete, check_move, counted
+
+
+@hooks.register(NETWORK_PAGE_HOOK)
+def add_access_and_join_form(page, request, context):
+    """What the visitor may do here: go to the member space, ask to join, or read how one joins. One query."""
+    context["access"] = network_access(request.user, page)
+    if context["access"].can_apply:
+        context["join_form"] = JoinRequestForm(network=page, user=request.user)
+
+
+@hooks.register(NETWORK_INDEX_HOOK)
+def add_filtered_networks(page, request, context):
+    """The networks filtered on the server by the query string; junk values are ignored, never an error."""
+    form = NetworkFilterForm(request.GET)
+    context["filter_form"] = form
+    context["networks"] = paginate(request, form.filter(page.networks()), page.networks_per_page)
+    context["querystring_without_page"] = form.querystring()
 
 
 class OrganisationViewSet(SnippetViewSet):

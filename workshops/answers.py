@@ -26,9 +26,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.email import send_templated_email
 from core.ratelimit import cooldown
-from discussions.text import render_markdown
-from home.email import send_templated_email
+from core.text import render_markdown
 from networks.models import Membership
 
 from .forms.tasks import display_name

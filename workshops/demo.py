@@ -15,7 +15,8 @@ from django.core.files import File
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from discussions.text import render_markdown
+from core.text import render_markdown
+from networks.models import Membership, NetworkPage
 
 from .feedback import close_due_feedback
 from .models import Feedback, FeedbackRespondent, Registration, Submission, Task, WorkshopPage
@@ -78,8 +79,6 @@ def sync_tasks(loader, workshop, specs, local_datetime):
 
 def sync_activity(loader, spec):
     """Registrations, attendance, feedback and answers of the demo people (see activity.json)."""
-    from networks.models import NetworkPage
-
     people = {
         user.email.removesuffix(DEMO_EMAIL_DOMAIN): user
         for user in get_user_model().objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).select_related("organisation")
@@ -144,8 +143,6 @@ def sync_registrations(loader, workshop, activity, person):
 def sync_feedback(loader, workshop, specs, person, where):
     """Feedback from demo people who attended: that they answered, and their answer, stored apart without
     them (workshops.feedback). Once a person is recorded as having answered, nothing more is written."""
-    from networks.models import Membership
-
     attended = set(Registration.objects.filter(workshop=workshop, attended=True).values_list("user_id", flat=True))
     facilitators = set(
         Membership.objects.filter(

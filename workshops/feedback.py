@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.data import account_deleted, register_exporter
+from networks.models import NetworkPage
 
 from .models import FEEDBACK_PERIOD, Feedback, FeedbackClosure, FeedbackRespondent, Registration, WorkshopPage
 
@@ -201,8 +202,6 @@ def forget_respondent(sender, user, **kwargs):
 def export_feedback(user):
     """The workshops the person gave feedback on. The answers cannot be part of it: they are stored without
     their author, so no one — the person included — can tell which answer is theirs. Two queries."""
-    from networks.models import NetworkPage
-
     workshops = list(
         WorkshopPage.objects.filter(feedback_respondents__user=user)
         .order_by("start", "pk")

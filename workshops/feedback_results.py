@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from home.charts import BarChart
+from core.charts import BarChart
 
 from .models import FEEDBACK_MIN_ANSWERS, Feedback, FeedbackClosure, WorkshopPage
 

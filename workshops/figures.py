@@ -33,14 +33,14 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from accounts.models import User
+from core.pages import one_per_translation
 from networks.models import Membership, NetworkPage
 
 from .disclosure import Suppressed, suppress
@@ -351,21 +351,17 @@ def network_figures(network):
 
 
 def programme_networks():
-    """The programme's live, public networks as [(id, path, title, slug)] by title: one per network, the
-    page in the default language when the network is translated (as networks.access.live_network picks)."""
-    default_language_first = Case(
-        When(locale__language_code=settings.LANGUAGE_CODE, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    rows = (
-        NetworkPage.objects.live()
-        .public()
-        .order_by(default_language_first, "pk")
-        .values_list("pk", "path", "title", "slug", "translation_key")
-    )
-    networks = {}
-    for pk, path, title, slug, translation_key in rows:
-        networks.setdefault(translation_key, (pk, path, title, slug))
-    return sorted(networks.values(), key=lambda network: (network[2].casefold(), network[0]))
+    """The programme's networks (NetworkPage.objects.programme(): each once, whatever its translations) as
+    [(id, path, title, slug)] by title."""
+    rows = NetworkPage.objects.programme().values_list("pk", "path", "title", "slug")
+    return sorted(rows, key=lambda network: (network[2].casefold(), network[0]))
+
+
+def workshops_held():
+    """For the front page's key figures: workshops held in the programme's networks (ended, not cancelled),
+    each once whatever its translations. One query."""
+    held = WorkshopPage.objects.live().public().filter(end__lt=timezone.now(), cancelled=False)
+    return one_per_translation(held).count()
 
 
 def programme_figures():

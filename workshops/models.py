@@ -16,6 +16,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.forms import PageForm
+from networks.access import network_access
+from networks.models import NetworkPage
 
 from .blocks import AgendaBlock, MembersContentBlock
 from .storage import private_storage, submission_file_path
@@ -98,15 +100,10 @@ class WorkshopPage(Page):
 
     def media_collections(self, parent):
         """Its network's collections (core.forms): a workshop shows only its own network's documents."""
-        from networks.models import NetworkPage
-
         network = NetworkPage.objects.filter(pk=parent.pk).first()
         return network.media_collections() if network else []
 
     def get_context(self, request, *args, **kwargs):
-        from networks.access import network_access
-        from networks.models import NetworkPage
-
         context = super().get_context(request, *args, **kwargs)
         # The parent network in one query (get_parent().specific would take two), then the membership.
         network = NetworkPage.objects.filter(path=self.path[: -self.steplen]).first()
@@ -141,7 +138,7 @@ class Task(models.Model):
     kind = models.CharField(_("tehtävän laji"), max_length=10, choices=Kind.choices, default=Kind.PRE)
     title = models.CharField(_("otsikko"), max_length=200)
     instructions = models.TextField(_("ohjeet"), max_length=10000)
-    # The instructions rendered once and sanitised (discussions.text.render_markdown).
+    # The instructions rendered once and sanitised (core.text.render_markdown).
     instructions_html = models.TextField(editable=False, blank=True)
     due = models.DateTimeField(_("palautettava viimeistään"))
     answered_by = models.CharField(
@@ -194,7 +191,7 @@ class Submission(models.Model):
         related_name="submissions",
     )
     text = models.TextField(_("vastaus"), max_length=20000, blank=True)
-    # The answer rendered once and sanitised (discussions.text.render_markdown).
+    # The answer rendered once and sanitised (core.text.render_markdown).
     text_html = models.TextField(editable=False, blank=True)
     created = models.DateTimeField(_("palautettu"), auto_now_add=True)
     updated = models.DateTimeField(_("muokattu"), auto_now=True)

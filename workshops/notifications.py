@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import User
-from home.email import send_templated_email
+from core.email import send_templated_email
 from networks.models import Membership
 
 from .models import Registration, WorkshopMailing

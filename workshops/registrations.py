@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from wagtail.signals import page_published
 
 from accounts.data import account_deleted, register_exporter
-from home.email import send_templated_email
-from networks.models import Membership
+from core.email import send_templated_email
+from networks.models import Membership, NetworkPage
 
 from .models import Registration, WorkshopPage
 
@@ -283,8 +283,6 @@ def account_deleted_withdraw(sender, user, **kwargs):
 
 @register_exporter("workshop_registrations")
 def export_registrations(user):
-    from networks.models import NetworkPage
-
     registrations = list(
         Registration.objects.filter(user=user).select_related("workshop").order_by("workshop__start", "pk")
     )

@@ -1,5 +1,6 @@
-"""A network's workshops in its member space (under /verkostot/<network>/tila/tyopajat/), its public
-calendar, and the programme's participant figures."""
+"""A network's workshops in its member space (under /verkostot/<network>/tila/tyopajat/, composed in
+spaces.urls, which also serves one workshop's page), its public calendar, and the programme's participant
+figures."""
 
 from django.urls import path
 
@@ -7,7 +8,6 @@ from .views import calendar, feedback, figures, rsvp, space, tasks
 
 space_patterns = [
     path("", space.workshop_list, name="space-workshops"),
-    path("<int:workshop_id>/", space.workshop_detail, name="space-workshop"),
     path("<int:workshop_id>/ilmoittautuminen/", rsvp.respond, name="workshop-rsvp"),
     path("<int:workshop_id>/osallistujat/", rsvp.attendance, name="workshop-attendance"),
     path("<int:workshop_id>/palaute/", feedback.give, name="workshop-feedback"),
@@ -37,7 +37,7 @@ calendar_patterns = [
 
 # The whole programme, for the programme office: /luvut/...
 programme_patterns = [
-    path("", figures.programme_figures, name="programme-figures"),
-    path("osallistujat.csv", figures.programme_figures_csv, name="programme-figures-csv"),
-    path("osallistujat.xlsx", figures.programme_figures_xlsx, name="programme-figures-xlsx"),
+    path("", figures.programme_page, name="programme-figures"),
+    path("osallistujat.csv", figures.programme_csv, name="programme-figures-csv"),
+    path("osallistujat.xlsx", figures.programme_xlsx, name="programme-figures-xlsx"),
 ]

@@ -1,9 +1,12 @@
+from django.utils import timezone
 from django.utils.translation import ngettext
 from wagtail import hooks
 
+from networks.page_context import NETWORK_PAGE_HOOK, PageSection
 from networks.protection import MEMBER_DATA_HOOK, counted
 
-from .models import Feedback, Registration, Submission, Task
+from .feedback_results import network_running_average
+from .models import Feedback, Registration, Submission, Task, WorkshopPage
 
 
 @hooks.register(MEMBER_DATA_HOOK)
@@ -19,3 +22,17 @@ def describe_workshop_data(page):
         *counted(registrations, ngettext("%(count)d ilmoittautuminen", "%(count)d ilmoittautumista", registrations)),
         *counted(feedback, ngettext("%(count)d palaute", "%(count)d palautetta", feedback)),
     ]
+
+
+@hooks.register(NETWORK_PAGE_HOOK)
+def add_workshops_section(page, request, context):
+    """The network's published workshops, upcoming and held, and its feedback average once results may be shown
+    (feedback closed, at least FEEDBACK_MIN_ANSWERS answers: no one can be identified). Two queries."""
+    now = timezone.now()
+    workshops = list(WorkshopPage.objects.live().public().child_of(page).order_by("start"))
+    section = {
+        "upcoming": [workshop for workshop in workshops if workshop.end >= now],
+        "past": [workshop for workshop in reversed(workshops) if workshop.end < now],
+        "feedback_average": network_running_average(page),
+    }
+    context["sections"].append(PageSection("workshops/parts/network_workshops.html", section, order=10))

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "networks",
     "workshops",
     "discussions",
+    "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,12 +1,12 @@
 """Joining a network: accepting an invitation link, and asking to join a network open for applications."""
 
-from django.apps import apps
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,16 +19,31 @@ from ..access import live_network, network_access
 from ..forms import JoinRequestForm
 from ..models import Membership, NetworkPage
 
+# The raw token of an invitation link opened before signing in: allauth's adapter brings the person back to
+# it after signing in or up (pending_invitation_path, registered in NetworksConfig.ready()).
 SESSION_KEY = "invitation_token"
 
 
-def _account_url(name, fallback, next_path):
-    """allauth's sign-in or sign-up address with ?next=, or its known path before allauth is installed."""
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        url = fallback
-    return f"{url}?{urlencode({'next': next_path})}"
+def pending_invitation_path(request):
+    """`/kutsu/<token>/` of the open invitation held in the session, or None.
+
+    A token whose invitation has been accepted, revoked or has expired is forgotten here, so that an old
+    link in the session does not keep sending the person back to it.
+    """
+    session = getattr(request, "session", None)
+    token = session.get(SESSION_KEY) if session is not None else None
+    if not token or not isinstance(token, str):
+        return None
+    invitation = actions.find_invitation(token)
+    if invitation is None or not invitation.is_open:
+        session.pop(SESSION_KEY, None)
+        return None
+    return reverse("invitation", args=[token])
+
+
+def _account_url(name, next_path):
+    """allauth's sign-in or sign-up address with ?next=."""
+    return f"{reverse(name)}?{urlencode({'next': next_path})}"
 
 
 def _invitation_state(invitation):
@@ -74,19 +89,16 @@ def accept(request, token):
 
     if not request.user.is_authenticated:
         request.session[SESSION_KEY] = token
-        if apps.is_installed("allauth.account"):
-            from allauth.account.adapter import get_adapter
-
-            # The link reached this address, so a sign-up with it needs no further verification.
-            get_adapter(request).stash_verified_email(request, invitation.email)
+        # The link reached this address, so a sign-up with it needs no further verification.
+        get_adapter(request).stash_verified_email(request, invitation.email)
         return TemplateResponse(
             request,
             "networks/invitations/sign_in.html",
             {
                 "invitation": invitation,
                 "network": network,
-                "signup_url": _account_url("account_signup", "/tili/signup/", path),
-                "login_url": _account_url("account_login", "/tili/login/", path),
+                "signup_url": _account_url("account_signup", path),
+                "login_url": _account_url("account_login", path),
             },
         )
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.pagination import paginate
 from core.ratelimit import RateLimited
-from home.pagination import paginate
 
 from .. import actions
 from ..decorators import facilitator_required

@@ -1,4 +1,5 @@
-"""A network's member space: its front page, its member directory and its materials.
+"""A network's member space: its member directory, its materials, and a member's request for an organisation.
+(The front page, which brings in the workshops and the discussion, is spaces.views.dashboard.)
 
 Every view is reached through member_required, which resolves the live network from the URL and checks
 the person's membership on the server; each runs a fixed number of queries whatever the number of
@@ -10,26 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.documents import get_document_model
 
+from core.pagination import paginate
 from core.ratelimit import RateLimited
-from home.pagination import paginate
-from workshops.models import Registration, Task, WorkshopPage
-from workshops.views.common import with_answered
 
 from .. import actions
 from ..decorators import member_required
 from ..documents import DocumentUploadForm
 from ..forms import OrganisationRequestForm
 from ..groups import ensure_network_groups
-from ..models import JoinRequest, Membership
+from ..models import Membership
 
-LATEST_DOCUMENTS = 5
-OPEN_TASKS = 5
 DOCUMENTS_PER_PAGE = 20
 
 # The order of roles within an organisation in the directory: who runs the network first.
@@ -46,38 +42,6 @@ def network_documents(network):
         .select_related("uploaded_by_user")
         .order_by("-created_at", "-pk")
     )
-
-
-@require_safe
-@member_required
-def dashboard(request, access):
-    network = access.network
-    next_workshop = (
-        WorkshopPage.objects.live().child_of(network).filter(end__gte=timezone.now()).order_by("start").first()
-    )
-    registration = None
-    if next_workshop is not None:
-        registration = Registration.objects.filter(workshop=next_workshop, user=request.user).first()
-    open_tasks = with_answered(
-        Task.objects.filter(workshop__in=WorkshopPage.objects.live().child_of(network), due__gte=timezone.now())
-        .select_related("workshop")
-        .order_by("due", "pk")[:OPEN_TASKS],
-        request.user,
-        access.organisation,
-    )
-    pending_requests = None
-    if access.is_facilitator:
-        pending_requests = JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING).count()
-    context = {
-        "access": access,
-        "active_tab": "dashboard",
-        "next_workshop": next_workshop,
-        "registration": registration,
-        "open_tasks": open_tasks,
-        "latest_documents": list(network_documents(network)[:LATEST_DOCUMENTS]),
-        "pending_requests": pending_requests,
-    }
-    return TemplateResponse(request, "networks/space/dashboard.html", context)
 
 
 class OrganisationGroup:

@@ -9,9 +9,11 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
 from django.test import RequestFactory
 
-from accounts.adapter import INVITATION_SESSION_KEY, AccountAdapter, pending_invitation_path
+from accounts.adapter import AccountAdapter
 from networks.actions import create_invitation, revoke_invitation
 from networks.models import Membership
+from networks.views.invitations import SESSION_KEY as INVITATION_SESSION_KEY
+from networks.views.invitations import pending_invitation_path
 from tests.accounts.helpers import PASSWORD, sign_in, signed_in_user_id
 from tests.factories import make_network, make_organisation, make_user
 

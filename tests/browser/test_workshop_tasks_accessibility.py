@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.text import render_markdown
+from core.text import render_markdown
 from networks.models import NetworkPage
 from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in

@@ -9,10 +9,10 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.text import ALLOWED_TAGS
 from discussions import actions
 from discussions.consumers import room_group
 from discussions.models import Message, Room
-from discussions.text import ALLOWED_TAGS
 from tests.conftest import ROLES, client_for, queries_for
 from tests.discussions.hostile import HOSTILE, TagCollector, active_html
 from tests.factories import make_membership, make_user, make_workshop

@@ -2,7 +2,7 @@
 
 import pytest
 
-from discussions.text import ALLOWED_TAGS, render_markdown
+from core.text import ALLOWED_TAGS, render_markdown
 from tests.discussions.hostile import HOSTILE, TagCollector, active_html
 
 

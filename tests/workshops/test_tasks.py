@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import workshops.data  # noqa: F401 - registers the exporter
 from accounts.data import export_user_data
-from discussions.text import render_markdown
+from core.text import render_markdown
 from networks.actions import end_membership
 from networks.models import Membership
 from tests.conftest import ROLES, client_for, queries_for

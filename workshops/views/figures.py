@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from home.charts import BarChart
+from core.charts import BarChart
 from networks.decorators import facilitator_required
 
 from .. import exports
 from ..disclosure import Suppressed
-from ..figures import PROGRAMME, format_percentage, network_breakdown
+from ..figures import PROGRAMME, format_percentage, network_breakdown, programme_figures
 from ..figures import network_figures as compute_network_figures
-from ..figures import programme_figures as compute_programme_figures
 
 
 def staff_required(view):
@@ -172,8 +171,8 @@ def network_figures_xlsx(request, access):
 
 @require_safe
 @staff_required
-def programme_figures(request):
-    figures = compute_programme_figures()
+def programme_page(request):
+    figures = programme_figures()
     breakdown = figures.breakdowns[PROGRAMME]
     context = {
         "figures": figures,
@@ -188,12 +187,12 @@ def programme_figures(request):
 @require_safe
 @never_cache
 @staff_required
-def programme_figures_csv(request):
-    return exports.csv_response(exports.programme_tables(compute_programme_figures()), download_name("ohjelma"))
+def programme_csv(request):
+    return exports.csv_response(exports.programme_tables(programme_figures()), download_name("ohjelma"))
 
 
 @require_safe
 @never_cache
 @staff_required
-def programme_figures_xlsx(request):
-    return exports.xlsx_response(exports.programme_tables(compute_programme_figures()), download_name("ohjelma"))
+def programme_xlsx(request):
+    return exports.xlsx_response(exports.programme_tables(programme_figures()), download_name("ohjelma"))

@@ -1,20 +1,14 @@
-"""The network's workshops in its member space: the series, and one workshop with everything a member
-does around it — coming or not, materials, tasks, feedback — and the facilitator's tools.
-
-Each part of the workshop page comes from its own module (rsvp, tasks, feedback); each adds a fixed
-number of queries, whatever the number of members, answers or registrations.
-"""
+"""The network's workshop series in its member space, with the person's answer and open tasks for each.
+(One workshop's page, which brings in its discussion room too, is spaces.views.workshop.)"""
 
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from discussions.models import Room
 from networks.decorators import member_required
 
 from ..models import Registration, Task, WorkshopPage
-from . import feedback, rsvp, tasks
-from .common import get_workshop, with_answered
+from .common import with_answered
 
 
 class WorkshopRow:
@@ -47,19 +41,3 @@ def workshop_list(request, access):
         "past": [row for row in reversed(rows) if row.workshop.end < now],
     }
     return TemplateResponse(request, "workshops/space/workshop_list.html", context)
-
-
-@require_safe
-@member_required
-def workshop_detail(request, access, workshop_id):
-    workshop = get_workshop(access.network, workshop_id)
-    context = {
-        "access": access,
-        "active_tab": "workshops",
-        "workshop": workshop,
-        "room": Room.objects.filter(workshop=workshop).first(),
-        **rsvp.rsvp_context(request, access, workshop),
-        **tasks.tasks_context(request, access, workshop),
-        **feedback.feedback_context(request, access, workshop),
-    }
-    return TemplateResponse(request, "workshops/space/workshop.html", context)

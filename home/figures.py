@@ -1,0 +1,9 @@
+"""The programme's key figures on the front page, each computed by the app that owns it (never typed in)."""
+
+from networks.figures import key_figures as network_figures
+from workshops.figures import workshops_held
+
+
+def key_figures():
+    """{networks, organisations, members, workshops_held}: a few COUNT queries, whatever the size of the data."""
+    return {**network_figures(), "workshops_held": workshops_held()}
