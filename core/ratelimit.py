@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from .errors import ActionError
+
 
 def retry_after_text(seconds):
     """ "Yritä uudelleen 40 sekunnin kuluttua." in the current language, in the largest sensible unit."""
@@ -42,24 +44,16 @@ def retry_after_text(seconds):
     ) % {"count": days}
 
 
-class RateLimited(Exception):
+class RateLimited(ActionError):
     """Too many attempts: `reason` says what was refused, `retry_after` (seconds) when it may be tried again."""
 
     code = "rate_limited"
 
     def __init__(self, retry_after, reason=None):
-        super().__init__(reason)
         self.retry_after = max(1, math.ceil(retry_after))
         self.reason = reason
-
-    @property
-    def message(self):
-        """The whole sentence for people: the reason (if any) and when to try again."""
         retry = retry_after_text(self.retry_after)
-        return f"{self.reason} {retry}" if self.reason else retry
-
-    def __str__(self):
-        return str(self.message)
+        super().__init__(message=f"{reason} {retry}" if reason else retry)
 
 
 @dataclass(frozen=True)
