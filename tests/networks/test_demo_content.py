@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
+from core.demo import DemoContentError, default_content_dir, load_demo_content
 from home.models import HomePage, SiteSettings, StandardPage
-from networks.demo import DemoContentError, default_content_dir, load_demo_content
 from networks.models import NetworkPage, Organisation, Theme
 from workshops.models import WorkshopPage
 
