@@ -67,6 +67,7 @@ def test_running_twice_changes_nothing(loaded):
 def test_the_command_is_idempotent_too(loaded, capsys):
     call_command("load_demo_content")
     assert snapshot() == loaded
+    assert capsys.readouterr().out.startswith("Demo content: 0 created, 0 updated, ")
 
 
 def test_a_changed_file_updates_only_what_changed(loaded, tmp_path):
