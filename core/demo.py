@@ -160,11 +160,10 @@ def load_demo_content(content_dir=None, users: bool = False, *, registry: DemoSt
     :class:`DemoContentError` when the content is missing or inconsistent (nothing is written then).
     """
     content_dir = Path(content_dir) if content_dir else default_content_dir()
-    selected = registry.selected(users=users)
     load = DemoLoad(content_dir, read_files(content_dir, registry.files(users=users)))
     started = time.perf_counter()
     with transaction.atomic():
-        for step in selected:
+        for step in registry.selected(users=users):
             step.function(load)
     load.report.seconds = time.perf_counter() - started
     return load.report
