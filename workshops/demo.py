@@ -1,22 +1,32 @@
-"""The workshop side of the demo content: network documents, tasks, and — with the demo accounts — the
-activity of the demo networks (registrations, attendance, answers, anonymous feedback) from ``activity.json``.
+"""The workshops app's demo content: each demo network's documents, workshops and tasks, and — with the demo
+accounts — the activity of the demo networks (registrations, attendance, answers, anonymous feedback). core.demo
+loads them after the networks app's networks and demo accounts (the orders are in docs/architecture.md).
 
-Called by networks.demo's loader, whose ``sync_object`` and report it uses, so the same rules hold:
-everything is found by its natural key, only differences are written, and a second run writes nothing.
+``networks.json``
+    each network's ``documents`` (``{file, title}``: files in ``documents/`` put in the network's private
+    collection) and ``workshops`` (their ``start``/``end`` are Europe/Helsinki local times; a document block
+    names a file of the network's documents; ``tasks`` with their ``due`` times).
+``activity.json`` (only with the demo accounts)
+    ``networks``: by network slug and workshop number, ``rsvp`` (``yes``/``maybe``/``no``: lists of people, in
+    the order they answered), ``attended``, ``feedback`` and ``answers``. A person is named by the part of
+    their demo e-mail address before ``@demo.verkostamo.fi``.
+
+Everything is found by its natural key, only differences are written, and a second run writes nothing.
 Activity rows are only ever created, never overwritten: someone trying the demo may have changed them.
 """
 
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from core.demo import DemoContentError, local_datetime, page_values, steps
 from core.text import render_markdown
-from networks.models import Membership, NetworkPage
+from networks.demo import demo_networks
+from networks.models import Membership
 
 from .feedback import close_due_feedback
 from .models import Feedback, FeedbackRespondent, Registration, Submission, Task, WorkshopPage
@@ -24,16 +34,24 @@ from .models import Feedback, FeedbackRespondent, Registration, Submission, Task
 DEMO_EMAIL_DOMAIN = "@demo.verkostamo.fi"
 
 
-class DemoContentError(Exception):
-    """Raised for inconsistent demo content; networks.demo re-raises it as its own error."""
+@steps.register("workshops", order=400, files=("networks.json",))
+def load_workshops(load):
+    """Each network's documents, then its workshops, each with its tasks."""
+    networks = demo_networks()
+    for spec in load.read("networks.json"):
+        network = networks[spec["slug"]]
+        documents = sync_documents(load, network, spec.get("documents", []))
+        for workshop_spec in spec.get("workshops", []):
+            workshop = sync_workshop(load, network, workshop_spec, documents)
+            sync_tasks(load, workshop, workshop_spec.get("tasks", []))
 
 
-def sync_documents(loader, network, specs, content_dir):
+def sync_documents(load, network, specs):
     """The network's demo documents in its private collection, by title; returns {file name: Document}."""
     Document = get_document_model()  # noqa: N806
     documents = {}
     for spec in specs:
-        path = Path(content_dir) / "documents" / spec["file"]
+        path = load.content_dir / "documents" / spec["file"]
         if not path.is_file():
             raise DemoContentError(f"Network {network.slug!r}: document file {path} is missing.")
         document = Document.objects.filter(collection=network.collection, title=spec["title"]).first()
@@ -43,9 +61,9 @@ def sync_documents(loader, network, specs, content_dir):
                 document.file.save(spec["file"], File(handle), save=False)
                 document._set_document_file_metadata()
                 document.save()
-            loader.report.add("documents", "created")
+            load.report.add("documents", "created")
         else:
-            loader.report.add("documents", "unchanged")
+            load.report.add("documents", "unchanged")
         documents[spec["file"]] = document
     return documents
 
@@ -62,7 +80,26 @@ def with_documents(blocks, documents, where):
     return resolved
 
 
-def sync_tasks(loader, workshop, specs, local_datetime):
+def sync_workshop(load, network, spec, documents):
+    where = f"Workshop {network.slug}/{spec['slug']}"
+    values = page_values(
+        spec,
+        number=spec["number"],
+        start=local_datetime(spec["start"]),
+        end=local_datetime(spec["end"]),
+        place=spec.get("place", ""),
+        online_url=spec.get("online_url", ""),
+        summary=spec.get("summary", ""),
+        agenda=spec.get("agenda", []),
+        capacity=spec.get("capacity"),
+        cancelled=spec.get("cancelled", False),
+        members_content=with_documents(spec.get("members_content", []), documents, where),
+        facilitator_notes=with_documents(spec.get("facilitator_notes", []), documents, where),
+    )
+    return load.sync_page("workshops", network, WorkshopPage, values)
+
+
+def sync_tasks(load, workshop, specs):
     existing = {task.title: task for task in Task.objects.filter(workshop=workshop)}
     for spec in specs:
         values = {
@@ -74,11 +111,14 @@ def sync_tasks(loader, workshop, specs, local_datetime):
             "answers_visible": spec.get("answers_visible", False),
         }
         lookup = {"workshop": workshop, "title": spec["title"]}
-        loader.sync_object("tasks", Task, existing.get(spec["title"]), lookup, values)
+        load.sync_object("tasks", Task, existing.get(spec["title"]), lookup, values)
 
 
-def sync_activity(loader, spec):
-    """Registrations, attendance, feedback and answers of the demo people (see activity.json)."""
+@steps.register("activity", order=600, files=("activity.json",), users=True)
+def load_activity(load):
+    """Registrations, attendance, feedback and answers of the demo people."""
+    spec = load.read("activity.json")
+    networks = demo_networks()
     people = {
         user.email.removesuffix(DEMO_EMAIL_DOMAIN): user
         for user in get_user_model().objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).select_related("organisation")
@@ -90,7 +130,7 @@ def sync_activity(loader, spec):
         return people[handle]
 
     for network_slug, workshops in spec["networks"].items():
-        network = NetworkPage.objects.filter(slug=network_slug).order_by("pk").first()
+        network = networks.get(network_slug)
         if network is None:
             raise DemoContentError(f"Activity: network {network_slug!r} is unknown.")
         by_number = {workshop.number: workshop for workshop in WorkshopPage.objects.child_of(network)}
@@ -100,15 +140,15 @@ def sync_activity(loader, spec):
             if workshop is None:
                 raise DemoContentError(f"{where}: the workshop is unknown.")
             named = partial(person, where)
-            sync_registrations(loader, workshop, activity, named)
-            sync_feedback(loader, workshop, activity.get("feedback", []), named, where)
-            sync_answers(loader, workshop, activity.get("answers", []), named, where)
+            sync_registrations(load, workshop, activity, named)
+            sync_feedback(load, workshop, activity.get("feedback", []), named, where)
+            sync_answers(load, workshop, activity.get("answers", []), named, where)
     # Feedback on workshops held more than FEEDBACK_PERIOD ago has closed: its results show at once.
     for _closing in range(close_due_feedback()):
-        loader.report.add("feedback closings", "created")
+        load.report.add("feedback closings", "created")
 
 
-def sync_registrations(loader, workshop, activity, person):
+def sync_registrations(load, workshop, activity, person):
     """Answers in list order (the waiting list's order too), then who attended."""
     # Two weeks before the workshop, or before today for one still ahead: never in the future, so that
     # someone trying the demo joins the end of the line.
@@ -128,7 +168,7 @@ def sync_registrations(loader, workshop, activity, person):
             )
             if created and response == "yes" and not waitlisted:
                 places_taken += 1
-            loader.report.add("registrations", "created" if created else "unchanged")
+            load.report.add("registrations", "created" if created else "unchanged")
     for handle in activity.get("attended", []):
         registration, created = Registration.objects.get_or_create(
             workshop=workshop, user=person(handle), defaults={"attended": True}
@@ -137,10 +177,10 @@ def sync_registrations(loader, workshop, activity, person):
             registration.attended = True
             registration.save(update_fields=["attended"])
             created = True
-        loader.report.add("attendance", "created" if created else "unchanged")
+        load.report.add("attendance", "created" if created else "unchanged")
 
 
-def sync_feedback(loader, workshop, specs, person, where):
+def sync_feedback(load, workshop, specs, person, where):
     """Feedback from demo people who attended: that they answered, and their answer, stored apart without
     them (workshops.feedback). Once a person is recorded as having answered, nothing more is written."""
     attended = set(Registration.objects.filter(workshop=workshop, attended=True).values_list("user_id", flat=True))
@@ -159,10 +199,10 @@ def sync_feedback(loader, workshop, specs, person, where):
             Feedback.objects.create(
                 workshop=workshop, overall=spec["overall"], comment=spec.get("comment", ""), **statements
             )
-        loader.report.add("feedback", "created" if created else "unchanged")
+        load.report.add("feedback", "created" if created else "unchanged")
 
 
-def sync_answers(loader, workshop, specs, person, where):
+def sync_answers(load, workshop, specs, person, where):
     tasks = {task.title: task for task in Task.objects.filter(workshop=workshop)}
     for spec in specs:
         task = tasks.get(spec["task"])
@@ -174,4 +214,4 @@ def sync_answers(loader, workshop, specs, person, where):
             lookup["user"] = author
         defaults = {"user": author, "text": spec["text"], "text_html": render_markdown(spec["text"])}
         _submission, created = Submission.objects.get_or_create(**lookup, defaults=defaults)
-        loader.report.add("answers", "created" if created else "unchanged")
+        load.report.add("answers", "created" if created else "unchanged")

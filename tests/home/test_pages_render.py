@@ -5,8 +5,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from wagtail.models import Page
 
+from core.demo import load_demo_content
 from home.models import HomePage, StandardPage
-from networks.demo import load_demo_content
 from networks.models import NetworkIndexPage, NetworkPage
 from workshops.models import WorkshopPage
 

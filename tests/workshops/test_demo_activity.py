@@ -4,7 +4,7 @@ feedback come with the demo accounts, and loading again writes nothing."""
 import pytest
 from django.utils import timezone
 
-from networks.demo import load_demo_content
+from core.demo import load_demo_content
 from networks.models import NetworkPage
 from workshops.feedback_results import network_running_average
 from workshops.models import (

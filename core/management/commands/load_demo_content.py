@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from networks.demo import DemoContentError, default_content_dir, load_demo_content
+from core.demo import DemoContentError, default_content_dir, load_demo_content, steps
 
 # Per-page INFO lines ("Page created", "Published", one per background task) that would bury the summary.
 CHATTY_LOGGERS = ("wagtail", "django_tasks")
@@ -23,6 +23,11 @@ def quiet_loggers(names, level=logging.WARNING):
             logger.setLevel(old_level)
 
 
+def listed(names):
+    """["a", "b", "c"] as "a, b and c"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
 class Command(BaseCommand):
     help = (
         "Load Verkostamo's demo content (home page, standard pages, site settings, themes, organisations, "
@@ -34,8 +39,7 @@ class Command(BaseCommand):
             "--content-dir",
             type=Path,
             default=None,
-            help=f"Folder with site.json, themes.json, organisations.json and networks.json "
-            f"(default: {default_content_dir()}).",
+            help=f"Folder with {listed(steps.files(users=False))} (default: {default_content_dir()}).",
         )
         parser.add_argument(
             "--with-users",
