@@ -13,6 +13,7 @@ during a check therefore always shows at the next comparison.
 """
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -24,19 +25,19 @@ VERSION_TIMEOUT = 7 * 24 * 3600  # a version that expires only costs its connect
 access_change_committed = Signal()
 
 
-def user_version_key(user_id):
+def user_version_key(user_id: int) -> str:
     return f"access:user:{user_id}"
 
 
-def network_version_key(network_id):
+def network_version_key(network_id: int) -> str:
     return f"access:network:{network_id}"
 
 
-def new_version():
+def new_version() -> str:
     return uuid.uuid4().hex
 
 
-def access_changed(*, users=(), networks=()):
+def access_changed(*, users: Iterable[int] = (), networks: Iterable[int] = ()) -> None:
     """Gives the people and networks (ids) new access versions once the current transaction commits."""
     user_ids, network_ids = list(users), list(networks)
 
@@ -48,7 +49,7 @@ def access_changed(*, users=(), networks=()):
     transaction.on_commit(bump)
 
 
-def versions_for_check(keys):
+def versions_for_check(keys: list[str]) -> dict[str, str]:
     """The versions to remember for a database check that follows: a missing one is created first, so the
     next comparison has something to compare with (and sees any change made in the meantime)."""
     versions = cache.get_many(keys)
@@ -60,7 +61,7 @@ def versions_for_check(keys):
     return versions
 
 
-def versions_unchanged(keys, remembered):
+def versions_unchanged(keys: list[str], remembered: dict[str, str]) -> bool:
     """Whether every version is still the one remembered from the last check (one cache read). A missing
     version counts as changed."""
     versions = cache.get_many(keys)

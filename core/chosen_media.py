@@ -8,6 +8,8 @@ to the wrong readers. Which collections a page may show besides the unrestricted
 (at any depth: Struct, List and Stream blocks) and rich text fields refer to, and refuses what does not fit.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import StreamBlockValidationError
@@ -42,6 +44,7 @@ def references(field, value):
     """[(place, kind, id)] for the documents and images that `value` of `field` refers to; the place is the
     index of the top-level block for a StreamField (the editor sees the error there), None for rich text."""
     kinds = {model: kind for kind, model in media_models().items()}
+    parts: list[tuple[int | None, Any]]
     if isinstance(field, StreamField):
         parts = [(index, child.block.extract_references(child.value)) for index, child in enumerate(value)]
     else:
@@ -92,7 +95,7 @@ def media_errors(model, refused):
     refused document or image."""
     errors = {}
     for name, refs in refused.items():
-        places = {}
+        places: dict[int | None, list[str]] = {}
         for place, kind, _pk in refs:
             if kind not in places.setdefault(place, []):
                 places[place].append(kind)

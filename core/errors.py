@@ -14,17 +14,19 @@ changed nothing.
     raise ActionError("invalid", _("…"))     # or code and message given where it is raised
 """
 
+from django.utils.functional import Promise
+
 
 class ActionError(Exception):
-    code = "refused"
-    message = ""
+    code: str = "refused"
+    message: str | Promise = ""
 
-    def __init__(self, code=None, message=None):
+    def __init__(self, code: str | None = None, message: str | Promise | None = None) -> None:
         super().__init__(message if message is not None else self.message)
         if code is not None:
             self.code = code
         if message is not None:
             self.message = message
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.message)

@@ -1,5 +1,6 @@
 import re
 
+from django.http import QueryDict
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import ChooserBlock, ListBlock, StreamBlock, StructBlock
 from wagtail.fields import StreamField
@@ -61,7 +62,7 @@ class PageForm(WagtailAdminPageForm):
                     inputs.append((re.compile(pattern), {pk for _place, k, pk in refs if k == kind}))
         if not inputs:
             return
-        self.data = self.data.copy()
+        self.data: QueryDict = self.data.copy()
         for key in list(self.data):
             if any(pattern.fullmatch(key) and self.data[key] in ids for pattern, ids in inputs):
                 self.data[key] = ""

@@ -7,17 +7,17 @@ It is a filter in the database (a NOT EXISTS subquery), so counts, joins and pag
 """
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 
-def language_rank():
+def language_rank() -> Case:
     """0 for a page in the default language, 1 for a translation."""
     return Case(
         When(locale__language_code=settings.LANGUAGE_CODE, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
 
 
-def one_per_translation(pages):
+def one_per_translation(pages: QuerySet) -> QuerySet:
     ranked = pages.annotate(language_rank=language_rank())
     earlier = ranked.filter(translation_key=OuterRef("translation_key")).filter(
         Q(language_rank__lt=OuterRef("language_rank"))

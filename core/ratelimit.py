@@ -14,14 +14,16 @@ refusal reads alike: "… Yritä uudelleen 12 minuutin kuluttua."
 import math
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
+from django.utils.functional import Promise
 from django.utils.translation import ngettext
 
 from .errors import ActionError
 
 
-def retry_after_text(seconds):
+def retry_after_text(seconds: float) -> str:
     """ "Yritä uudelleen 40 sekunnin kuluttua." in the current language, in the largest sensible unit."""
     seconds = max(1, math.ceil(seconds))
     if seconds < 90:
@@ -49,7 +51,7 @@ class RateLimited(ActionError):
 
     code = "rate_limited"
 
-    def __init__(self, retry_after, reason=None):
+    def __init__(self, retry_after: float, reason: str | Promise | None = None) -> None:
         self.retry_after = max(1, math.ceil(retry_after))
         self.reason = reason
         retry = retry_after_text(self.retry_after)
@@ -64,10 +66,10 @@ class RateLimit:
     limit: int
     window: int
 
-    def key(self, *parts):
+    def key(self, *parts: object) -> str:
         return ":".join(["rate", self.name, *map(str, parts)])
 
-    def hit(self, *parts, reason=None):
+    def hit(self, *parts: object, reason: str | Promise | None = None) -> None:
         """Counts one attempt; raises RateLimited (and counts nothing) when the limit is reached."""
         key = self.key(*parts)
         now = time.time()
@@ -76,11 +78,11 @@ class RateLimit:
             raise RateLimited(recent[-self.limit] + self.window - now, reason)
         cache.set(key, [*recent, now][-self.limit :], timeout=self.window + 1)
 
-    def reset(self, *parts):
+    def reset(self, *parts: object) -> None:
         cache.delete(self.key(*parts))
 
 
-def cooldown(last, seconds, now, reason=None):
+def cooldown(last: datetime | None, seconds: float, now: datetime, reason: str | Promise | None = None) -> None:
     """Raises RateLimited when `last` (a datetime, or None) was less than `seconds` before `now`."""
     if last is None:
         return

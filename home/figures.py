@@ -4,6 +4,6 @@ from networks.figures import key_figures as network_figures
 from workshops.figures import workshops_held
 
 
-def key_figures():
+def key_figures() -> dict[str, int]:
     """{networks, organisations, members, workshops_held}: a few COUNT queries, whatever the size of the data."""
     return {**network_figures(), "workshops_held": workshops_held()}

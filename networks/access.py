@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from core.pages import language_rank
 
-from .models import JoinRequest, Membership, NetworkPage
+from .models import JoinRequest, Membership, NetworkPage, Organisation
+
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -27,24 +31,24 @@ class NetworkAccess:
     may_reapply_from: datetime | None = None
 
     @property
-    def is_member(self):
+    def is_member(self) -> bool:
         """Sees the member space, its materials and discussion."""
         return self.membership is not None or self.is_staff
 
     @property
-    def is_facilitator(self):
+    def is_facilitator(self) -> bool:
         """Manages members, invitations, join requests and materials of this network."""
         return self.is_staff or (self.membership is not None and self.membership.is_facilitator)
 
     @property
-    def organisation(self):
+    def organisation(self) -> Organisation | None:
         """The organisation the person acts for in this network: their membership's, set by the invitation, the
         join request's decision or a facilitator — never the free field of their profile. None for staff who are
         not members, and for members whom no facilitator has yet attached to an organisation."""
         return self.membership.organisation if self.membership is not None else None
 
     @property
-    def can_apply(self):
+    def can_apply(self) -> bool:
         """May send a join request from the public page."""
         return (
             self.is_authenticated
@@ -55,7 +59,7 @@ class NetworkAccess:
         )
 
 
-def network_access(user, network):
+def network_access(user: AnyUser, network: NetworkPage) -> NetworkAccess:
     if not user.is_authenticated:
         return NetworkAccess(network, None, is_staff=False, is_authenticated=False)
     membership = Membership.objects.active().filter(user=user, network=network).select_related("organisation").first()
@@ -84,14 +88,14 @@ def network_access(user, network):
     )
 
 
-def current_access(user, network_id):
+def current_access(user: AnyUser, network_id: int) -> NetworkAccess | None:
     """A long-lived connection's access, decided again: the NetworkAccess, or None when the network is no
     longer live and public (unpublished, made private, deleted)."""
     network = NetworkPage.objects.live().public().filter(pk=network_id).first()
     return network_access(user, network) if network is not None else None
 
 
-def live_network(slug):
+def live_network(slug: str) -> NetworkPage:
     """The live, public network with this slug, or 404. Drafts and private networks have no member space.
 
     A translated network shares its slug with the original (each locale has its own page tree), so the

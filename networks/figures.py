@@ -3,7 +3,7 @@
 from .models import Membership, NetworkPage, Organisation
 
 
-def key_figures():
+def key_figures() -> dict[str, int]:
     """{networks, organisations, members}: the programme's networks (each once, whatever its translations),
     the organisations taking part in them, and the people with an active membership in them."""
     networks = NetworkPage.objects.programme()

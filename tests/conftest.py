@@ -1,10 +1,21 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.factories import build_site
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Finnish: a request through LocaleMiddleware leaves its language active in the
+    thread, which would otherwise leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

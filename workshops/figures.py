@@ -28,14 +28,16 @@ rows (values_list) and counted here.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -46,10 +48,12 @@ from networks.models import Membership, NetworkPage
 from .disclosure import Suppressed, suppress
 from .models import Registration, WorkshopPage
 
+Label = str | Promise  # a translatable label
+
 # The answers that count in the shares, and the PeopleFigures field each is counted in. Anything else
 # ("undisclosed", blank) is counted as unknown.
-GENDER_FIELDS = {User.Gender.WOMAN: "women", User.Gender.MAN: "men", User.Gender.OTHER: "other_gender"}
-ROLE_FIELDS = {
+GENDER_FIELDS: dict[str, str] = {User.Gender.WOMAN: "women", User.Gender.MAN: "men", User.Gender.OTHER: "other_gender"}
+ROLE_FIELDS: dict[str, str] = {
     User.RoleCategory.EMPLOYEE: "employees",
     User.RoleCategory.SUPERVISOR: "supervisors",
     User.RoleCategory.MANAGER: "managers",
@@ -58,14 +62,14 @@ NO_PERCENTAGE = "–"
 PROGRAMME = "programme"  # the programme's own table among its networks' (keyed by network id)
 
 
-def percentage(count, total):
+def percentage(count: int, total: int) -> Decimal | None:
     """count / total in per cent with one decimal, rounded half up; None when total is 0 (no one answered)."""
     if not total:
         return None
     return (Decimal(100 * count) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def format_percentage(value):
+def format_percentage(value: Decimal | Suppressed | None) -> str:
     """ "76,7 %" in the current language's number format (a no-break space before %), "–" for None, and what
     the page shows instead of a hidden share (Suppressed)."""
     if value is None:
@@ -92,22 +96,22 @@ class PeopleFigures:
     role_unknown: int = 0
 
     @property
-    def gender_answered(self):
+    def gender_answered(self) -> int:
         return self.women + self.men + self.other_gender
 
     @property
-    def role_answered(self):
+    def role_answered(self) -> int:
         return self.employees + self.supervisors + self.managers
 
     @property
-    def employees_and_supervisors(self):
+    def employees_and_supervisors(self) -> int:
         return self.employees + self.supervisors
 
-    def share(self, cell, of):
+    def share(self, cell: str, of: str) -> Decimal | None:
         """The count `cell` as a percentage of the count `of` (those who told their gender or role)."""
         return percentage(getattr(self, cell), getattr(self, of))
 
-    def summary(self):
+    def summary(self) -> list[tuple[Label, int]]:
         """(label, count) of the figures every facilitator sees, in the order the page, the CSV file and the
         workbook show them."""
         return [
@@ -139,27 +143,27 @@ class Breakdown:
     denominator away, and with it the hidden counts)."""
 
     people: PeopleFigures
-    hidden: dict = field(default_factory=dict)  # {cell: Suppressed}
+    hidden: dict[str, Suppressed] = field(default_factory=dict)
 
-    def count(self, cell):
+    def count(self, cell: str) -> int | Suppressed:
         return self.hidden.get(cell, getattr(self.people, cell))
 
-    def share(self, cell, of):
+    def share(self, cell: str, of: str) -> Decimal | Suppressed | None:
         if cell in self.hidden or of in self.hidden:
             return Suppressed.SECONDARY
         return self.people.share(cell, of)
 
-    def rows(self):
+    def rows(self) -> list[tuple[Label, int | Suppressed, Decimal | Suppressed | str | None]]:
         """(label, count or Suppressed, share: a percentage, None when no one told, Suppressed, or "" when a
         share makes no sense)."""
         return [(label, self.count(cell), self.share(cell, of) if of else "") for label, cell, of in BREAKDOWN_ROWS]
 
 
-def count_people(people, organisations_of):
+def count_people(people: dict[int, tuple[str, str]], organisations_of: Callable[[int], set[int]]) -> PeopleFigures:
     """PeopleFigures of `people` ({user id: (gender, role category)}); organisations_of(user id) is the set
     of the person's organisation ids (empty: no organisation)."""
-    counts = defaultdict(int)
-    organisations = set()
+    counts: defaultdict[str, int] = defaultdict(int)
+    organisations: set[int] = set()
     for user_id, (gender, role) in people.items():
         theirs = organisations_of(user_id)
         organisations |= theirs
@@ -214,29 +218,29 @@ class NetworkRow:
 class NetworkFigures:
     network: NetworkPage
     people: PeopleFigures
-    workshops: list = field(default_factory=list)
+    workshops: list[WorkshopAttendance] = field(default_factory=list)
     computed: datetime | None = None
 
     @property
-    def workshops_held(self):
+    def workshops_held(self) -> int:
         return sum(workshop.held for workshop in self.workshops)
 
-    def summary(self):
+    def summary(self) -> list[tuple[Label, int]]:
         return [*self.people.summary(), (_("Pidettyjä työpajoja"), self.workshops_held)]
 
 
 @dataclass
 class ProgrammeFigures:
     people: PeopleFigures
-    networks: list = field(default_factory=list)
-    workshops: list = field(default_factory=list)
+    networks: list[NetworkRow] = field(default_factory=list)
+    workshops: list[WorkshopAttendance] = field(default_factory=list)
     computed: datetime | None = None
 
     @property
-    def workshops_held(self):
+    def workshops_held(self) -> int:
         return sum(workshop.held for workshop in self.workshops)
 
-    def summary(self):
+    def summary(self) -> list[tuple[Label, int]]:
         return [
             *self.people.summary(),
             (_("Pidettyjä työpajoja"), self.workshops_held),
@@ -244,10 +248,11 @@ class ProgrammeFigures:
         ]
 
     @cached_property
-    def breakdowns(self):
+    def breakdowns(self) -> dict[str | int, Breakdown]:
         """{PROGRAMME: the programme's Breakdown, network id: the network's}: protected together, because the
         networks' counts add up to the programme's."""
-        tables = {PROGRAMME: self.people, **{row.pk: row.people for row in self.networks}}
+        tables: dict[str | int, PeopleFigures] = {PROGRAMME: self.people}
+        tables.update({row.pk: row.people for row in self.networks})
         hidden = suppress(tables, programme=PROGRAMME)
         return {key: Breakdown(people, hidden[key]) for key, people in tables.items()}
 
@@ -326,7 +331,7 @@ def _membership_organisations(networks, workshops):
         organisation__isnull=False,
         user__in=Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values("user_id"),
     ).values_list("network_id", "user_id", "organisation_id", "left")
-    best = {}
+    best: dict[tuple[int, int], tuple[tuple[bool, date], int]] = {}
     for network_id, user_id, organisation_id, left in rows:
         rank = (left is None, left or date.min)
         key = (network_id, user_id)
@@ -335,7 +340,7 @@ def _membership_organisations(networks, workshops):
     return {key: organisation_id for key, (_rank, organisation_id) in best.items()}
 
 
-def network_figures(network):
+def network_figures(network: NetworkPage) -> NetworkFigures:
     """NetworkFigures of one live network: three queries."""
     now = timezone.now()
     workshops = WorkshopPage.objects.live().child_of(network)
@@ -343,28 +348,28 @@ def network_figures(network):
     people, _in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([network.pk], workshops)
 
-    def organisations_of(user_id):
+    def organisations_of(user_id: int) -> set[int]:
         organisation_id = memberships.get((network.pk, user_id))
         return {organisation_id} if organisation_id else set()
 
     return NetworkFigures(network, count_people(people, organisations_of), attendance, now)
 
 
-def programme_networks():
+def programme_networks() -> list[tuple[int, str, str, str]]:
     """The programme's networks (NetworkPage.objects.programme(): each once, whatever its translations) as
     [(id, path, title, slug)] by title."""
     rows = NetworkPage.objects.programme().values_list("pk", "path", "title", "slug")
     return sorted(rows, key=lambda network: (network[2].casefold(), network[0]))
 
 
-def workshops_held():
+def workshops_held() -> int:
     """For the front page's key figures: workshops held in the programme's networks (ended, not cancelled),
     each once whatever its translations. One query."""
     held = WorkshopPage.objects.live().public().filter(end__lt=timezone.now(), cancelled=False)
     return one_per_translation(held).count()
 
 
-def programme_figures():
+def programme_figures() -> ProgrammeFigures:
     """ProgrammeFigures of every live, public network: four queries (PageQuerySet.public() is one)."""
     now = timezone.now()
     networks = programme_networks()
@@ -374,15 +379,15 @@ def programme_figures():
     people, in_network = _participants(workshops, attendance)
     memberships = _membership_organisations([pk for pk, *_rest in networks], workshops)
 
-    def organisations_in(network_id, user_id):
+    def organisations_in(network_id: int, user_id: int) -> set[int]:
         organisation_id = memberships.get((network_id, user_id))
         return {organisation_id} if organisation_id else set()
 
-    held = defaultdict(int)
+    held: defaultdict[int, int] = defaultdict(int)
     for workshop in attendance:
         held[workshop.network_id] += workshop.held
     rows = []
-    networks_of = defaultdict(set)
+    networks_of: defaultdict[int, set[int]] = defaultdict(set)
     for pk, _path, title, slug in networks:
         members = in_network.get(pk, set())
         for user_id in members:
@@ -392,12 +397,12 @@ def programme_figures():
                 pk=pk,
                 title=title,
                 slug=slug,
-                people=count_people({u: people[u] for u in members}, lambda u, pk=pk: organisations_in(pk, u)),
+                people=count_people({u: people[u] for u in members}, partial(organisations_in, pk)),
                 workshops_held=held[pk],
             )
         )
 
-    def all_organisations_of(user_id):
+    def all_organisations_of(user_id: int) -> set[int]:
         return set().union(*(organisations_in(network_id, user_id) for network_id in networks_of[user_id]))
 
     order = {pk: position for position, (pk, *_rest) in enumerate(networks)}
@@ -405,7 +410,7 @@ def programme_figures():
     return ProgrammeFigures(count_people(people, all_organisations_of), rows, attendance, now)
 
 
-def network_breakdown(network, people):
+def network_breakdown(network: NetworkPage, people: PeopleFigures) -> Breakdown:
     """The ESR breakdown of one network (its PeopleFigures `people`) for the programme office. A network of
     the programme is protected together with the programme and its other networks, whose counts are shown
     too: subtracting those must reveal nothing either (four more queries). Any other network alone."""
