@@ -450,13 +450,13 @@ def setup_database(database_path, members):
 
 
 def history_timings(sizes, runs=15):
-    """{size: median seconds} of discussions.actions.messages_before(room) (the newest page) for rooms of
+    """{size: median seconds} of discussions.queries.messages_before(room) (the newest page) for rooms of
     these many messages, inserted in bulk with seq 1..size and the room's last_seq set."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from discussions.actions import messages_before
     from discussions.models import Message, Room
+    from discussions.queries import messages_before
     from networks.models import NetworkPage
 
     network = NetworkPage.objects.get(slug=HISTORY_NETWORK)

@@ -1,45 +1,39 @@
 """Writes to the discussion: views, the consumer and management commands all go through these.
 
-Each function validates, saves in one transaction and returns what the caller needs to tell others; the
-consumer broadcasts only after these have returned (and so committed): persist, then broadcast.
+Each function validates (a refusal is a core.errors.ActionError, and changes nothing), saves in one
+transaction, and emits the event of what it changed once that has committed (discussions.events): persist,
+then broadcast. The callers answer their own client — a redirect, an `ack` — and tell nobody else. The reads
+are in discussions.queries.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.email import send_templated_email
-from core.ratelimit import RateLimit, RateLimited
+from core.errors import ActionError
+from core.ratelimit import RateLimit
 from core.text import mention_handle, mentioned_handles, render_markdown
 from networks.models import Membership
 
+from . import events
 from .models import MentionEmail, Message, ReadMarker, Room
 
 MAX_BODY_LENGTH = 10_000
 MAX_CLIENT_ID_LENGTH = 64
-SYNC_PAGE_SIZE = 100
-
-
-class DiscussionError(Exception):
-    """A refused action: `code` for programs (the error frame's code), the message for people."""
-
-    def __init__(self, code, detail):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 def validate_body(body):
     if not isinstance(body, str) or not body.strip():
-        raise DiscussionError("empty", _("Viesti on tyhjä."))
+        raise ActionError("empty", _("Viesti on tyhjä."))
     if len(body) > MAX_BODY_LENGTH:
-        raise DiscussionError(
+        raise ActionError(
             "too_long",
             _("Viesti on liian pitkä: enintään %(max)s merkkiä.")
             % {"max": number_format(MAX_BODY_LENGTH, force_grouping=True)},
@@ -47,62 +41,25 @@ def validate_body(body):
     return body.strip()
 
 
-# General first, then the workshops' rooms in the order of the workshops, then topics oldest first.
-KIND_ORDER = Case(
-    When(kind=Room.Kind.GENERAL, then=Value(0)),
-    When(kind=Room.Kind.WORKSHOP, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
-def network_rooms(network):
-    """The network's rooms in the order people look for them (one query)."""
-    return list(
-        Room.objects.filter(network=network).order_by(
-            KIND_ORDER, F("workshop__start").asc(nulls_last=True), "created", "pk"
-        )
-    )
-
-
-def serialise_message(message):
-    """The protocol's message object. Hidden and deleted messages keep their place but not their text."""
-    removed = message.deleted is not None
-    return {
-        "id": message.id,
-        "room": message.room_id,
-        "seq": message.seq,
-        "author": {"id": message.author_id, "name": message.author.display_name},
-        "body": "" if removed else message.body,
-        "body_html": "" if removed else message.body_html,
-        "created": message.created.isoformat(),
-        "edited": message.edited.isoformat() if message.edited else None,
-        "deleted": removed,
-        "hidden_reason": message.hidden_reason,
-        "reply_to": message.reply_to_id,
-        "client_id": message.client_id,
-    }
-
-
 def create_message(room, author, body, client_id, reply_to=None):
-    """Stores a message once per (author, client_id) and returns (message, created).
+    """Stores a message once per (author, client_id) and returns (message, created); the room hears of it.
 
     A retry with the same client_id returns the stored message and created=False, so the sender gets the
     same ack and nobody hears of it twice.
     """
     if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
-        raise DiscussionError("invalid", _("Viestin tunniste puuttuu tai on virheellinen."))
+        raise ActionError("invalid", _("Viestin tunniste puuttuu tai on virheellinen."))
     existing = Message.objects.select_related("author").filter(author=author, client_id=client_id).first()
     if existing is not None:
         return existing, False
     body = validate_body(body)
     if room.is_closed:
-        raise DiscussionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
+        raise ActionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
     check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
     reply_to_id = None
     if reply_to is not None:
         if not isinstance(reply_to, int) or not Message.objects.filter(pk=reply_to, room=room).exists():
-            raise DiscussionError("invalid", _("Viestiä, johon vastaat, ei löydy tästä huoneesta."))
+            raise ActionError("invalid", _("Viestiä, johon vastaat, ei löydy tästä huoneesta."))
         reply_to_id = reply_to
     mentioned = mentionable_members(room.network_id, body)
     html = render_markdown(body, {handle: (handle, url) for handle, (_user, url) in mentioned.items()})
@@ -125,6 +82,7 @@ def create_message(room, author, body, client_id, reply_to=None):
             if mentioned_users:
                 message.mentions.set(mentioned_users)
                 notify_mentions(message, room, author, mentioned_users)
+            events.message_created(message)
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
         return Message.objects.select_related("author").get(author=author, client_id=client_id), False
@@ -174,9 +132,9 @@ def notify_mentions(message, room, author, users):
 @transaction.atomic
 def edit_message(message, editor, body):
     if message.author_id != editor.pk:
-        raise DiscussionError("forbidden", _("Voit muokata vain omia viestejäsi."))
+        raise ActionError("forbidden", _("Voit muokata vain omia viestejäsi."))
     if message.deleted is not None:
-        raise DiscussionError("forbidden", _("Poistettua viestiä ei voi muokata."))
+        raise ActionError("forbidden", _("Poistettua viestiä ei voi muokata."))
     body = validate_body(body)
     check_edit_rate(editor)  # after validation: only edits that would be saved count
     message.body = body
@@ -186,6 +144,7 @@ def edit_message(message, editor, body):
     )
     message.edited = timezone.now()
     message.save(update_fields=["body", "body_html", "edited"])
+    events.message_updated(message)
     return message
 
 
@@ -193,18 +152,20 @@ def edit_message(message, editor, body):
 def delete_message(message, user, *, is_facilitator=False, reason=""):
     """The author deletes their own message; a facilitator may hide anyone's, with a reason."""
     if message.author_id != user.pk and not is_facilitator:
-        raise DiscussionError("forbidden", _("Voit poistaa vain omia viestejäsi."))
+        raise ActionError("forbidden", _("Voit poistaa vain omia viestejäsi."))
     if message.deleted is not None:
-        raise DiscussionError("not_found", _("Viesti on jo poistettu."))
+        raise ActionError("not_found", _("Viesti on jo poistettu."))
     message.deleted = timezone.now()
     if message.author_id != user.pk:
         message.hidden_reason = (reason or _("Fasilitaattori piilotti viestin.")).strip()[:300]
     message.save(update_fields=["deleted", "hidden_reason"])
+    events.message_deleted(message)
     return message
 
 
 def mark_read(user, room, seq):
-    """Moves the read marker forward (never back) and returns the room's unread count for the person."""
+    """Moves the read marker forward (never back) and returns the room's unread count for the person. No event:
+    the count is the answer to the person's own socket."""
     seq = max(0, min(int(seq), room.last_seq))
     marker, _created = ReadMarker.objects.get_or_create(user=user, room=room)
     if seq > marker.last_read_seq:
@@ -213,36 +174,20 @@ def mark_read(user, room, seq):
     return room.last_seq - marker.last_read_seq
 
 
-def unread_counts(user, rooms):
-    """{room id: unread count} for the given rooms, in one query."""
-    read = dict(ReadMarker.objects.filter(user=user, room__in=rooms).values_list("room_id", "last_read_seq"))
-    return {room.pk: max(0, room.last_seq - read.get(room.pk, 0)) for room in rooms}
-
-
-def messages_after(room, after, limit=SYNC_PAGE_SIZE):
-    """The room's messages with seq > after, oldest first, at most `limit`; and whether that was all."""
-    batch = list(Message.objects.filter(room=room, seq__gt=after).select_related("author").order_by("seq")[: limit + 1])
-    return batch[:limit], len(batch) <= limit
-
-
-def messages_before(room, before=None, limit=50):
-    """A page of history, newest first: keyset pagination on (room, seq), as fast at 100 000 as at 100."""
-    messages = Message.objects.filter(room=room).select_related("author").order_by("-seq")
-    if before is not None:
-        messages = messages.filter(seq__lt=before)
-    return list(messages[:limit])
-
-
 @transaction.atomic
 def create_topic_room(network, user, title):
     title = (title or "").strip()
     if not title:
-        raise DiscussionError("invalid", _("Anna aiheelle otsikko."))
+        raise ActionError("invalid", _("Anna aiheelle otsikko."))
     check_room_rate(user)
-    return Room.objects.create(network=network, kind=Room.Kind.TOPIC, title=title[:200], created_by=user)
+    room = Room.objects.create(network=network, kind=Room.Kind.TOPIC, title=title[:200], created_by=user)
+    events.room_created(room)
+    return room
 
 
 def ensure_general_room(network):
+    """The network's general room. No event: it is made with the network, and every socket makes sure of it
+    before it lists the rooms."""
     room, _created = Room.objects.get_or_create(
         network=network, kind=Room.Kind.GENERAL, defaults={"title": _("Yleinen keskustelu")}
     )
@@ -250,6 +195,7 @@ def ensure_general_room(network):
 
 
 def ensure_workshop_room(workshop):
+    """The workshop's room, made with the workshop page. No event: open sockets list it when they next connect."""
     network = workshop.get_parent().specific
     room, _created = Room.objects.get_or_create(
         workshop=workshop, defaults={"network": network, "kind": Room.Kind.WORKSHOP, "title": workshop.title[:200]}
@@ -261,15 +207,17 @@ def ensure_workshop_room(workshop):
 def set_room_closed(room, closed):
     room.is_closed = bool(closed)
     room.save(update_fields=["is_closed"])
+    events.room_updated(room)
     return room
 
 
 @transaction.atomic
 def pin_message(room, message):
     if message is not None and (message.room_id != room.pk or message.deleted is not None):
-        raise DiscussionError("invalid", _("Viestiä ei voi kiinnittää."))
+        raise ActionError("invalid", _("Viestiä ei voi kiinnittää."))
     room.pinned_message = message
     room.save(update_fields=["pinned_message"])
+    events.room_updated(room)
     return room
 
 
@@ -289,8 +237,6 @@ def check_edit_rate(user):
 
 
 def hit_rate_limit(name, limit_and_window, user, reason):
+    """Counts one attempt of the person's; RateLimited (an ActionError) when the limit is reached."""
     limit, window = limit_and_window
-    try:
-        RateLimit(name, limit, window).hit(user.pk, reason=reason)
-    except RateLimited as limited:
-        raise DiscussionError(limited.code, limited.message) from None
+    RateLimit(name, limit, window).hit(user.pk, reason=reason)

@@ -5,11 +5,13 @@ again whenever it may have changed: before every client frame the socket compare
 remembers with the shared cache (core.access), and a change, a missing version, a push to the person's or
 the network's group, or ACCESS_RECHECK_SECONDS without a check mean a fresh database check. Lost access
 closes the socket (4401 signed out, 4403 no longer a member). Every client frame is validated and answered;
-a refusal is an `error` frame and the connection stays open.
+a refusal (core.errors.ActionError) is an `error` frame and the connection stays open.
 
-Fan-out costs the receivers nothing: the sender's consumer serialises the frame once, the group carries
-the finished text, and a receiving consumer writes it to its socket without touching the database.
-docs/realtime.md describes the protocol frame by frame.
+This module is the transport only: it parses and checks a frame, calls an action (discussions.actions) or a
+read (discussions.queries), and answers its own client. Whoever else must hear of a change hears of it from the
+action's event after the commit (discussions.events); presence and typing are discussions.presence. Fan-out
+costs the receivers nothing: the group carries the finished text, and a receiving consumer writes it to its
+socket without touching the database (`dispatch`). docs/realtime.md describes the protocol frame by frame.
 """
 
 import asyncio
@@ -20,46 +22,30 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.sessions import signed_in_user
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
+from core.errors import ActionError
 from networks.access import current_access, network_access
-from networks.models import Membership, NetworkPage
+from networks.models import NetworkPage
 
-from . import actions
-from .actions import DiscussionError
-from .models import Message, Room
+from . import actions, presence, queries
+from .events import FRAME, frame, network_group, presence_frame, room_group, user_group
+from .models import Room
 
 logger = logging.getLogger(__name__)
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_MEMBER = 4403
 MAX_FRAME_BYTES = 64 * 1024
-TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
-PRESENCE_TTL = 24 * 3600
-PRESENCE_COALESCE_SECONDS = 0.25
 # A database check of access at least this often, whatever the versions say: catches what nobody announced
 # (a session that expired, a password set outside allauth) and a socket that only listens.
 ACCESS_RECHECK_SECONDS = 300
 
 # Group events that only write finished text to the socket: no database, so no thread hop (see dispatch).
-FAN_OUT_EVENTS = {"discussion.frame"}
-
-
-def room_group(room_id):
-    return f"room.{room_id}"
-
-
-def network_group(network_id):
-    return f"network.{network_id}"
-
-
-def user_group(user_id):
-    """Every socket of one person: a change of their access makes them re-check at once."""
-    return f"user.{user_id}"
+FAN_OUT_EVENTS = {FRAME}
 
 
 class ScopeRequest:
@@ -69,10 +55,6 @@ class ScopeRequest:
         headers = {key.decode("latin1").lower(): value.decode("latin1") for key, value in scope.get("headers", [])}
         self.META = {"HTTP_ACCEPT_LANGUAGE": headers.get("accept-language", "")}
         self.COOKIES = scope.get("cookies", {})
-
-
-def frame(type_, **fields):
-    return json.dumps({"type": type_, **fields}, ensure_ascii=False, separators=(",", ":"))
 
 
 class DiscussionConsumer(AsyncWebsocketConsumer):
@@ -99,7 +81,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             await self.lose_access(refused)
             return
         self.rooms = {room["id"]: room for room in rooms}
-        self.last_typing = {}
+        self.typing = presence.Typing(self.channel_layer)
         self.joined_groups = [network_group(self.network_id), user_group(self.user.pk)]
         self.joined_groups += [room_group(room_id) for room_id in self.rooms]
         for group in self.joined_groups:
@@ -107,9 +89,8 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=frame("rooms", rooms=rooms))
         for room_id, count in unread.items():
             await self.send(text_data=frame("unread", room=room_id, count=count))
-        online = await database_sync_to_async(self.update_presence)(+1)
-        await self.send(text_data=frame("presence", online=online))
-        announce_presence(self.channel_layer, self.network_id)
+        online = await presence.join(self.channel_layer, self.network_id, self.user.pk)
+        await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
 
     @database_sync_to_async
@@ -126,9 +107,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if refused:
             return refused, None, None
         actions.ensure_general_room(network)
-        rooms = actions.network_rooms(network)
-        unread = actions.unread_counts(self.user, rooms)
-        return None, [room_summary(room) for room in rooms], unread
+        rooms = queries.network_rooms(network)
+        unread = queries.unread_counts(self.user, rooms)
+        return None, [queries.room_summary(room) for room in rooms], unread
 
     async def disconnect(self, code):
         if hasattr(self, "recheck_timer"):
@@ -139,8 +120,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             return
         for group in self.joined_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
-        await database_sync_to_async(self.update_presence)(-1)
-        announce_presence(self.channel_layer, self.network_id)
+        await presence.leave(self.channel_layer, self.network_id, self.user.pk)
 
     # -- access, for as long as the socket is open ----------------------------------------------------------
 
@@ -225,24 +205,24 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             client_id = None
             try:
                 if text_data is None or len(text_data.encode()) > MAX_FRAME_BYTES:
-                    raise DiscussionError("too_large", _("Viesti on liian suuri lähetettäväksi."))
+                    raise ActionError("too_large", _("Viesti on liian suuri lähetettäväksi."))
                 try:
                     data = json.loads(text_data)
                 except ValueError:
-                    raise DiscussionError("malformed", _("Viesti ei ole kelvollista JSONia.")) from None
+                    raise ActionError("malformed", _("Viesti ei ole kelvollista JSONia.")) from None
                 if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-                    raise DiscussionError("malformed", _("Viestistä puuttuu tyyppi."))
+                    raise ActionError("malformed", _("Viestistä puuttuu tyyppi."))
                 client_id = data.get("client_id") if isinstance(data.get("client_id"), str) else None
                 handler = self.HANDLERS.get(data["type"])
                 if handler is None:
-                    raise DiscussionError("unknown_type", _("Tuntematon viestityyppi."))
+                    raise ActionError("unknown_type", _("Tuntematon viestityyppi."))
                 refused = await self.access_refused()
                 if refused:
                     await self.lose_access(refused, client_id, refused_frame=True)
                     return
                 await handler(self, data)
-            except DiscussionError as error:
-                await self.send_error(error.code, error.detail, client_id)
+            except ActionError as error:
+                await self.send_error(error.code, error.message, client_id)
             except Exception:
                 logger.exception("Discussion frame failed")
                 await self.send_error("server_error", _("Palvelimella tapahtui virhe. Yritä uudelleen."), client_id)
@@ -257,73 +237,62 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         """A room of this network, by id. Ids the server did not give this socket are refused."""
         room_id = data.get(key)
         if not isinstance(room_id, int) or room_id not in self.rooms:
-            raise DiscussionError("unknown_room", _("Huonetta ei löydy tästä verkostosta."))
+            raise ActionError("unknown_room", _("Huonetta ei löydy tästä verkostosta."))
         return room_id
 
     @staticmethod
     def positive_int(data, key):
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise DiscussionError("invalid", _("Kenttä %(field)s puuttuu tai on virheellinen.") % {"field": key})
+            raise ActionError("invalid", _("Kenttä %(field)s puuttuu tai on virheellinen.") % {"field": key})
         return value
-
-    async def broadcast(self, group, text, event="discussion.frame"):
-        """Tells a group, after the change has been committed. A channel layer failure never loses the
-        message: it is stored, the sender was acked, and others get it with their next sync."""
-        try:
-            await self.channel_layer.group_send(group, {"type": event, "text": text})
-        except Exception:
-            logger.exception("Broadcast to %s failed", group)
 
     # -- message.send / edit / delete -------------------------------------------------------------------
 
     async def on_send(self, data):
         room_id = self.room_id(data)
-        body = data.get("body")
-        reply_to = data.get("reply_to")
-        message, created = await self.store_message(room_id, body, data.get("client_id"), reply_to)
+        message, _created = await self.store_message(
+            room_id, data.get("body"), data.get("client_id"), data.get("reply_to")
+        )
         await self.send(text_data=frame("ack", client_id=message.client_id, id=message.id, seq=message.seq))
-        if created:
-            await self.broadcast(room_group(room_id), frame("message.new", message=actions.serialise_message(message)))
 
     @database_sync_to_async
     def store_message(self, room_id, body, client_id, reply_to):
         return actions.create_message(Room.objects.get(pk=room_id), self.user, body, client_id, reply_to)
 
     async def on_edit(self, data):
-        message = await self.change_message(data, "edit")
-        updated = frame("message.updated", message=actions.serialise_message(message))
-        await self.broadcast(room_group(message.room_id), updated)
+        await database_sync_to_async(self.edit)(self.positive_int(data, "id"), data.get("body"))
+
+    def edit(self, message_id, body):
+        actions.edit_message(self.find_message(message_id), self.user, body)
 
     async def on_delete(self, data):
-        message = await self.change_message(data, "delete")
-        await self.broadcast(room_group(message.room_id), deleted_frame(message))
+        await database_sync_to_async(self.delete)(self.positive_int(data, "id"), data.get("reason", ""))
 
-    @database_sync_to_async
-    def change_message(self, data, action):
-        message_id = self.positive_int(data, "id")
-        message = Message.objects.select_related("author").filter(pk=message_id, room_id__in=self.rooms).first()
-        if message is None:
-            raise DiscussionError("not_found", _("Viestiä ei löydy."))
-        if action == "edit":
-            return actions.edit_message(message, self.user, data.get("body"))
+    def delete(self, message_id, reason):
+        message = self.find_message(message_id)
         is_facilitator = message.author_id != self.user.pk and self.is_facilitator_now()
-        return actions.delete_message(message, self.user, is_facilitator=is_facilitator, reason=data.get("reason", ""))
+        actions.delete_message(message, self.user, is_facilitator=is_facilitator, reason=reason)
+
+    def find_message(self, message_id, room_ids=None):
+        """A message of this socket's rooms (or of `room_ids`), by id."""
+        message = queries.message_in_rooms(message_id, self.rooms if room_ids is None else room_ids)
+        if message is None:
+            raise ActionError("not_found", _("Viestiä ei löydy."))
+        return message
 
     def is_facilitator_now(self):
         """Fresh from the database: a facilitator's rights are checked when used, not trusted from connect."""
         return network_access(self.user, NetworkPage.objects.get(pk=self.network_id)).is_facilitator
 
+    def require_facilitator(self):
+        if not self.is_facilitator_now():
+            raise ActionError("forbidden", _("Vain fasilitaattori voi tehdä tämän."))
+
     # -- typing, read, sync -----------------------------------------------------------------------------
 
     async def on_typing(self, data):
-        room_id = self.room_id(data)
-        now = time.monotonic()
-        if now - self.last_typing.get(room_id, 0) < TYPING_INTERVAL:
-            return  # throttled: one typing frame per person and room every few seconds
-        self.last_typing[room_id] = now
-        user = {"id": self.user.pk, "name": self.user.display_name}
-        await self.broadcast(room_group(room_id), frame("typing", room=room_id, user=user))
+        await self.typing.announce(self.room_id(data), self.user)
 
     async def on_read(self, data):
         room_id = self.room_id(data)
@@ -341,46 +310,37 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=frame("sync.result", room=room_id, messages=messages, complete=complete))
 
     def load_after(self, room_id, after):
-        messages, complete = actions.messages_after(Room(pk=room_id), after)
-        return [actions.serialise_message(message) for message in messages], complete
+        messages, complete = queries.messages_after(Room(pk=room_id), after)
+        return [queries.serialise_message(message) for message in messages], complete
 
     # -- rooms ------------------------------------------------------------------------------------------
 
     async def on_room_create(self, data):
-        room = await database_sync_to_async(self.create_room)(data.get("title"))
-        created = frame("room.created", room=room_summary(room))
-        await self.broadcast(network_group(self.network_id), created, event="room.created")
+        await database_sync_to_async(self.create_room)(data.get("title"))
 
     def create_room(self, title):
         if not isinstance(title, str):
-            raise DiscussionError("invalid", _("Anna aiheelle otsikko."))
-        return actions.create_topic_room(NetworkPage.objects.get(pk=self.network_id), self.user, title)
+            raise ActionError("invalid", _("Anna aiheelle otsikko."))
+        actions.create_topic_room(NetworkPage.objects.get(pk=self.network_id), self.user, title)
 
     async def on_room_close(self, data):
-        room = await database_sync_to_async(self.close_room)(self.room_id(data), bool(data.get("closed", True)))
-        await self.broadcast(network_group(self.network_id), frame("room.updated", room=room_summary(room)))
+        await database_sync_to_async(self.close_room)(self.room_id(data), bool(data.get("closed", True)))
 
     def close_room(self, room_id, closed):
         self.require_facilitator()
-        return actions.set_room_closed(Room.objects.get(pk=room_id), closed)
+        actions.set_room_closed(Room.objects.get(pk=room_id), closed)
 
     async def on_pin(self, data):
-        room = await database_sync_to_async(self.pin)(self.room_id(data), data.get("id"))
-        await self.broadcast(network_group(self.network_id), frame("room.updated", room=room_summary(room)))
+        await database_sync_to_async(self.pin)(self.room_id(data), data.get("id"))
 
     def pin(self, room_id, message_id):
         self.require_facilitator()
-        room = Room.objects.get(pk=room_id)
         message = None
         if message_id is not None:
-            message = Message.objects.filter(pk=message_id, room=room).first() if isinstance(message_id, int) else None
-            if message is None:
-                raise DiscussionError("not_found", _("Viestiä ei löydy."))
-        return actions.pin_message(room, message)
-
-    def require_facilitator(self):
-        if not self.is_facilitator_now():
-            raise DiscussionError("forbidden", _("Vain fasilitaattori voi tehdä tämän."))
+            if not isinstance(message_id, int):
+                raise ActionError("not_found", _("Viestiä ei löydy."))
+            message = self.find_message(message_id, room_ids=[room_id])
+        actions.pin_message(Room.objects.get(pk=room_id), message)
 
     HANDLERS = {
         "message.send": on_send,
@@ -407,75 +367,3 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     async def access_changed(self, event):
         """Someone's access changed (this person's, or the network's): check now, not only at the next frame."""
         await self.close_if_refused(recheck=True)
-
-    # -- presence ---------------------------------------------------------------------------------------
-
-    def update_presence(self, delta):
-        """Counts this person's open connections in the shared cache; returns who of the network is online."""
-        key = f"presence:{self.network_id}:{self.user.pk}"
-        cache.add(key, 0, timeout=PRESENCE_TTL)
-        try:
-            cache.incr(key, delta)
-        except ValueError:
-            cache.set(key, max(0, delta), timeout=PRESENCE_TTL)
-        return online_members(self.network_id)
-
-
-def online_members(network_id):
-    """Who of the network has at least one open socket (in any process): one query and one cache read."""
-    members = list(
-        Membership.objects.active()
-        .filter(network_id=network_id)
-        .values_list("user_id", "user__first_name", "user__last_name", "user__email")
-    )
-    counts = cache.get_many([f"presence:{network_id}:{member[0]}" for member in members])
-    return [
-        {"id": user_id, "name": f"{first} {last}".strip() or email}
-        for user_id, first, last, email in members
-        if counts.get(f"presence:{network_id}:{user_id}", 0) > 0
-    ]
-
-
-# network id → the pending broadcast of its presence in this process (see announce_presence)
-_presence_broadcasts = {}
-
-
-def announce_presence(channel_layer, network_id):
-    """Tells the network who is online, once per PRESENCE_COALESCE_SECONDS however many sockets came or went.
-
-    A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
-    joining socket gets the list at once from connect(); everyone else gets one list per window.
-    """
-    loop = asyncio.get_running_loop()
-    pending = _presence_broadcasts.get(network_id)
-    if pending is not None and not pending.done() and pending.get_loop() is loop:
-        return
-    _presence_broadcasts[network_id] = loop.create_task(_broadcast_presence(channel_layer, network_id))
-
-
-async def _broadcast_presence(channel_layer, network_id):
-    await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
-    # From here on a change schedules a broadcast of its own: this one may have read the list before it.
-    if _presence_broadcasts.get(network_id) is asyncio.current_task():
-        del _presence_broadcasts[network_id]
-    try:
-        online = await database_sync_to_async(online_members)(network_id)
-        text = frame("presence", online=online)
-        await channel_layer.group_send(network_group(network_id), {"type": "discussion.frame", "text": text})
-    except Exception:
-        logger.exception("Presence broadcast to network %s failed", network_id)
-
-
-def deleted_frame(message):
-    return frame("message.deleted", id=message.id, room=message.room_id, hidden_reason=message.hidden_reason)
-
-
-def room_summary(room):
-    return {
-        "id": room.pk,
-        "title": room.title,
-        "kind": room.kind,
-        "closed": room.is_closed,
-        "pinned": room.pinned_message_id,
-        "last_seq": room.last_seq,
-    }

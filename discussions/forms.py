@@ -1,7 +1,7 @@
 """The discussion's forms for the pages that work without JavaScript.
 
 They only shape the input: the rules (empty, too long, closed room, rate limit, whose message) live in
-discussions.actions, whose DiscussionError the views attach to these forms.
+discussions.actions, whose ActionError the views attach to these forms.
 """
 
 import uuid

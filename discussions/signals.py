@@ -1,7 +1,3 @@
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -9,10 +5,8 @@ from core.access import access_change_committed
 from networks.models import NetworkPage
 from workshops.models import WorkshopPage
 
+from . import events
 from .actions import ensure_general_room, ensure_workshop_room
-from .consumers import network_group, user_group
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(access_change_committed)
@@ -22,15 +16,7 @@ def tell_sockets_to_recheck(sender, user_ids, network_ids, **kwargs):
     A socket the push does not reach (a channel layer that dropped the event or forgot the socket's groups)
     still sees the new access version before its next frame, and re-checks periodically anyway.
     """
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    groups = [user_group(pk) for pk in user_ids] + [network_group(pk) for pk in network_ids]
-    for group in groups:
-        try:
-            async_to_sync(layer.group_send)(group, {"type": "access.changed"})
-        except Exception:
-            logger.exception("Telling %s to re-check access failed", group)
+    events.access_changed(user_ids, network_ids)
 
 
 @receiver(post_save, sender=NetworkPage)

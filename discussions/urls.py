@@ -1,7 +1,7 @@
 """The discussion's pages under a network's member space: …/<network>/tila/keskustelu/.
 
 The browser client builds a message's addresses from the room's own (room URL + viesti/<id>/muokkaa/ …),
-so keep these paths and site/static/js/discussion.js in step.
+so keep these paths and site/static/js/discussion/render.js in step.
 """
 
 from django.urls import path

@@ -2,20 +2,16 @@
 
 The room page posts a normal form and lists history with keyset pagination on the message's `seq`; the
 browser client (site/static/js/discussion.js) enhances the same page over the websocket. Every write goes
-through discussions.actions and is then told to the open sockets with the same frames the consumer sends,
-after the commit: persist, then broadcast. Each page runs a fixed number of queries, however many
-messages, rooms or members there are.
+through discussions.actions, which tells the open sockets after the commit with the same frames as over the
+websocket; a refusal (core.errors.ActionError) becomes a form error. Each page runs a fixed number of
+queries, however many messages, rooms or members there are.
 """
 
-import logging
 import re
 from html import unescape
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,39 +19,16 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ActionError
 from networks.decorators import member_required
 
-from . import actions
-from .actions import DiscussionError
-from .consumers import deleted_frame, frame, network_group, room_group, room_summary
+from . import actions, queries
 from .forms import EditForm, HideForm, MessageForm, RoomForm
 from .models import Message, Room
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # messages per page of history
 EXCERPT_LENGTH = 80  # characters of a replied-to message shown with the reply
 BLOCK_BOUNDARY = re.compile(r"</?(?:p|br|li|ul|ol|blockquote)\b[^>]*>")
-
-
-def tell(group, text, event="discussion.frame"):
-    """Sends a finished frame to a group of sockets once the current transaction has committed. A channel
-    layer failure loses nothing: the change is stored and the sockets catch up with their next sync."""
-
-    def send():
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        try:
-            async_to_sync(layer.group_send)(group, {"type": event, "text": text})
-        except Exception:
-            logger.exception("Broadcast to %s failed", group)
-
-    transaction.on_commit(send)
-
-
-def tell_room_changed(room):
-    tell(network_group(room.network_id), frame("room.updated", room=room_summary(room)))
 
 
 def form_status(form, error=None):
@@ -66,7 +39,7 @@ def form_status(form, error=None):
 
 
 def with_unread(user, rooms):
-    unread = actions.unread_counts(user, rooms)
+    unread = queries.unread_counts(user, rooms)
     for room in rooms:
         room.unread = unread[room.pk]
     return rooms
@@ -111,15 +84,14 @@ def rooms(request, access):
         if form.is_valid():
             try:
                 room = actions.create_topic_room(network, request.user, form.cleaned_data["title"])
-            except DiscussionError as error:
-                form.add_error("title", error.detail)
+            except ActionError as error:
+                form.add_error("title", error.message)
                 refusal = error
             else:
-                tell(network_group(network.pk), frame("room.created", room=room_summary(room)), event="room.created")
                 messages.success(request, _("Aihe ”%(title)s” on avattu.") % {"title": room.title})
                 return redirect("discussion-room", network.slug, room.pk)
     actions.ensure_general_room(network)
-    all_rooms = with_unread(request.user, actions.network_rooms(network))
+    all_rooms = with_unread(request.user, queries.network_rooms(network))
     context = {
         "access": access,
         "active_tab": "discussion",
@@ -144,19 +116,17 @@ def room(request, access, room_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                message, created = actions.create_message(
+                message, _created = actions.create_message(
                     room, request.user, data["body"], data["client_id"], data["reply_to"]
                 )
-            except DiscussionError as error:
-                form.add_error("body" if error.code in {"empty", "too_long"} else None, error.detail)
+            except ActionError as error:
+                form.add_error("body" if error.code in {"empty", "too_long"} else None, error.message)
                 refusal = error
             else:
-                if created:
-                    tell(room_group(room.pk), frame("message.new", message=actions.serialise_message(message)))
                 return redirect(room_url(room, access, f"viesti-{message.pk}"))
 
     before = parse_seq(request.GET.get("before"))
-    page = actions.messages_before(room, before=before, limit=PAGE_SIZE)
+    page = queries.messages_before(room, before=before, limit=PAGE_SIZE)
     page.reverse()  # oldest → newest on the page
     reply_ids = {message.reply_to_id for message in page if message.reply_to_id}
     replied = Message.objects.select_related("author").in_bulk(reply_ids) if reply_ids else {}
@@ -190,7 +160,7 @@ def room(request, access, room_id):
         "active_tab": "discussion",
         "room": room,
         "room_url": room_url(room, access),
-        "rooms": with_unread(request.user, actions.network_rooms(access.network)),
+        "rooms": with_unread(request.user, queries.network_rooms(access.network)),
         "page": page,
         "older_before": page[0].seq if page and page[0].seq > 1 else None,
         "newer_url": newer_url,
@@ -231,11 +201,10 @@ def edit(request, access, room_id, message_id):
         if form.is_valid():
             try:
                 actions.edit_message(message, request.user, form.cleaned_data["body"])
-            except DiscussionError as error:
-                form.add_error("body", error.detail)
+            except ActionError as error:
+                form.add_error("body", error.message)
                 refusal = error
             else:
-                tell(room_group(room.pk), frame("message.updated", message=actions.serialise_message(message)))
                 return redirect(room_url(room, access, f"viesti-{message.pk}"))
     return render_message_form(request, access, room, message, form, "discussions/edit.html", refusal)
 
@@ -248,7 +217,6 @@ def delete(request, access, room_id, message_id):
         Message.objects.select_related("author"), pk=message_id, room=room, author=request.user, deleted__isnull=True
     )
     actions.delete_message(message, request.user)
-    tell(room_group(room.pk), deleted_frame(message))
     messages.success(request, _("Viesti poistettu."))
     return redirect(room_url(room, access, f"viesti-{message.pk}"))
 
@@ -267,7 +235,6 @@ def hide(request, access, room_id, message_id):
         form = HideForm(request.POST)
         if form.is_valid():
             actions.delete_message(message, request.user, is_facilitator=True, reason=form.cleaned_data["reason"])
-            tell(room_group(room.pk), deleted_frame(message))
             messages.success(request, _("Viesti piilotettu."))
             return redirect(room_url(room, access, f"viesti-{message.pk}"))
     return render_message_form(request, access, room, message, form, "discussions/hide.html")
@@ -285,7 +252,6 @@ def pin(request, access, room_id):
     if message_id is not None:
         message = get_object_or_404(Message, pk=message_id, room=room, deleted__isnull=True)
     actions.pin_message(room, message)
-    tell_room_changed(room)
     messages.success(request, _("Viesti kiinnitetty.") if message else _("Kiinnitys poistettu."))
     return redirect(room_url(room, access, f"viesti-{message.pk}" if message else ""))
 
@@ -299,6 +265,5 @@ def close(request, access, room_id):
     room = get_room(access, room_id)
     closed = request.POST.get("closed") == "1"
     actions.set_room_closed(room, closed)
-    tell_room_changed(room)
     messages.success(request, _("Huone suljettu uusilta viesteiltä.") if closed else _("Huone avattu."))
     return redirect(room_url(room, access))

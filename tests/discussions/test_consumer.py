@@ -7,8 +7,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from discussions import actions, consumers
+from discussions import actions, queries
 from discussions.models import Message, Room
+from discussions.presence import PRESENCE_COALESCE_SECONDS
 from networks.actions import end_membership
 from networks.models import Membership
 from tests.discussions.sockets import frames_within, joined, receive_until
@@ -243,7 +244,7 @@ async def test_sync_returns_a_bounded_page_after_a_seq(connect, people):
     room = await sync_to_async(Room.objects.get)(network=network, kind="general")
 
     def fill():
-        for n in range(actions.SYNC_PAGE_SIZE + 5):
+        for n in range(queries.SYNC_PAGE_SIZE + 5):
             actions.create_message(room, people["facilitator"], f"viesti {n}", f"s{n}")
 
     settings_limit = (1000, 10)
@@ -254,7 +255,7 @@ async def test_sync_returns_a_bounded_page_after_a_seq(connect, people):
     alice, _rooms = await joined(connect, people["member"], network)
     await alice.send_json_to({"type": "sync", "room": room.pk, "after": 2})
     page, _ = await receive_until(alice, "sync.result")
-    assert [m["seq"] for m in page["messages"]] == list(range(3, 3 + actions.SYNC_PAGE_SIZE))
+    assert [m["seq"] for m in page["messages"]] == list(range(3, 3 + queries.SYNC_PAGE_SIZE))
     assert page["complete"] is False
     await alice.send_json_to({"type": "sync", "room": room.pk, "after": page["messages"][-1]["seq"]})
     rest, _ = await receive_until(alice, "sync.result")
@@ -298,7 +299,7 @@ async def test_the_joiner_gets_the_list_at_once_and_the_others_a_coalesced_one(c
         others.append(communicator)
     everyone = {people[role].pk for role in ("member", "contact", "facilitator")}
     await online_ids(alice, everyone)
-    later = await frames_within(alice, consumers.PRESENCE_COALESCE_SECONDS * 3)
+    later = await frames_within(alice, PRESENCE_COALESCE_SECONDS * 3)
     assert [frame for frame in later if frame["type"] == "presence"] == []
     for communicator in (*others, alice):
         await communicator.disconnect()

@@ -1,6 +1,6 @@
 import json
 
-from discussions import actions
+from discussions import actions, queries
 from discussions.models import Message, Room
 from tests.conftest import client_for
 
@@ -23,4 +23,4 @@ def test_messages_stay_after_account_deletion_attributed_to_a_deleted_user(clien
     delete_account(people["member"])
     message = Message.objects.get(pk=message.pk)
     assert message.body == "Jää talteen"
-    assert actions.serialise_message(message)["author"]["name"] == "poistettu käyttäjä"
+    assert queries.serialise_message(message)["author"]["name"] == "poistettu käyttäjä"

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core.text import ALLOWED_TAGS
-from discussions import actions
-from discussions.consumers import room_group
+from discussions import actions, queries
+from discussions.events import room_group
 from discussions.models import Message, Room
 from tests.conftest import ROLES, client_for, queries_for
 from tests.discussions.hostile import HOSTILE, TagCollector, active_html
@@ -351,10 +351,10 @@ def test_reading_the_room_marks_it_read(client, setup):
     for n in range(3):
         actions.create_message(room, people["contact"], f"Viesti {n}", f"read-{n}")
     room.refresh_from_db()
-    assert actions.unread_counts(people["member"], [room]) == {room.pk: 3}
+    assert queries.unread_counts(people["member"], [room]) == {room.pk: 3}
     client_for(client, people["member"]).get(urls(network, room)["room"])
     room.refresh_from_db()
-    assert actions.unread_counts(people["member"], [room]) == {room.pk: 0}
+    assert queries.unread_counts(people["member"], [room]) == {room.pk: 0}
 
 
 # -- rooms ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""Discussion events: who hears of a change, the frame they get, and sending it once the change is committed.
+
+Each action in discussions.actions emits the event of what it changed (`message_created(message)`, …) with
+`send_on_commit`: nobody hears of a row that was rolled back (persist, then broadcast), and a channel layer
+failure is logged and loses nothing — the change is stored, the sender is answered, and the other sockets
+catch up with their next `sync`.
+
+Every event names its audience:
+
+- a room's group, `room.<id>`: the room's messages (new, updated, deleted) and who is typing in it;
+- a network's group, `network.<id>`: its rooms (created, updated), who is online, a change of its access;
+- a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once.
+
+Fan-out costs the receivers nothing: a frame is serialised once, here, on the sender's side, and the group
+carries the finished text as a `discussion.frame` event, which a receiving socket only writes to its client
+(DiscussionConsumer.dispatch). The replies to one socket (`ack`, `unread`, `sync.result`, `error`, …) are the
+consumer's, built with `frame()` too; they are not events.
+"""
+
+import json
+import logging
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from .queries import room_summary, serialise_message
+
+logger = logging.getLogger(__name__)
+
+FRAME = "discussion.frame"  # finished text that a receiving socket writes as it is
+ROOM_CREATED = "room.created"  # finished text too, but the socket first joins the new room's group
+ACCESS_CHANGED = "access.changed"  # no text: the socket checks its access now
+
+
+# -- audiences ----------------------------------------------------------------------------------------------
+
+
+def room_group(room_id: int) -> str:
+    return f"room.{room_id}"
+
+
+def network_group(network_id: int) -> str:
+    return f"network.{network_id}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of one person: a change of their access makes them re-check at once."""
+    return f"user.{user_id}"
+
+
+# -- frames ---------------------------------------------------------------------------------------------------
+
+
+def frame(type_: str, **fields) -> str:
+    """A protocol frame as the text sent on the socket."""
+    return json.dumps({"type": type_, **fields}, ensure_ascii=False, separators=(",", ":"))
+
+
+def message_frame(type_: str, message) -> str:
+    """`message.new` or `message.updated`: the whole message object."""
+    return frame(type_, message=serialise_message(message))
+
+
+def deleted_frame(message) -> str:
+    return frame("message.deleted", id=message.id, room=message.room_id, hidden_reason=message.hidden_reason)
+
+
+def room_frame(type_: str, room) -> str:
+    """`room.created` or `room.updated`: the room object, as in `rooms`."""
+    return frame(type_, room=room_summary(room))
+
+
+def typing_frame(room_id: int, user) -> str:
+    return frame("typing", room=room_id, user={"id": user.pk, "name": user.display_name})
+
+
+def presence_frame(online: list[dict]) -> str:
+    return frame("presence", online=online)
+
+
+# -- the events of actions (sent after the commit) ------------------------------------------------------------
+
+
+def message_created(message) -> None:
+    send_on_commit(room_group(message.room_id), message_frame("message.new", message))
+
+
+def message_updated(message) -> None:
+    send_on_commit(room_group(message.room_id), message_frame("message.updated", message))
+
+
+def message_deleted(message) -> None:
+    """A deletion by its author, or a facilitator's hiding (with the reason shown in its place)."""
+    send_on_commit(room_group(message.room_id), deleted_frame(message))
+
+
+def room_created(room) -> None:
+    """To the whole network: every open socket joins the new room's group (DiscussionConsumer.room_created)."""
+    send_on_commit(network_group(room.network_id), room_frame("room.created", room), event=ROOM_CREATED)
+
+
+def room_updated(room) -> None:
+    """Closed or opened, a message pinned or unpinned: to the whole network, which lists the room."""
+    send_on_commit(network_group(room.network_id), room_frame("room.updated", room))
+
+
+def access_changed(user_ids, network_ids) -> None:
+    """The open sockets of these people and networks check their access now (it changed and is committed)."""
+    for group in [user_group(pk) for pk in user_ids] + [network_group(pk) for pk in network_ids]:
+        send(group, {"type": ACCESS_CHANGED})
+
+
+# -- sending --------------------------------------------------------------------------------------------------
+
+
+def send_on_commit(group: str, text: str, event: str = FRAME) -> None:
+    """Sends a finished frame to a group once the current transaction has committed (at once outside one)."""
+    transaction.on_commit(partial(send, group, {"type": event, "text": text}))
+
+
+def send(group: str, event: dict) -> None:
+    """Sends an event to a group now, from synchronous code (an action's commit, a signal). A channel layer
+    failure is logged, never raised: what changed is stored, and the sockets catch up with their next sync."""
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, event)
+    except Exception:
+        logger.exception("Sending to %s failed", group)
+
+
+async def send_now(channel_layer, group: str, text: str) -> None:
+    """Sends a finished frame from the consumer's event loop: presence and typing, which store nothing."""
+    try:
+        await channel_layer.group_send(group, {"type": FRAME, "text": text})
+    except Exception:
+        logger.exception("Sending to %s failed", group)

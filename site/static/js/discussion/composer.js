@@ -1,0 +1,258 @@
+/*
+ * Writing: the message form (queued in the outbox once the socket has worked), typing hints, replying, and
+ * editing and deleting one's own messages in place. Until the socket has opened once (it may be blocked),
+ * and on history pages, the form posts normally; without a connection, editing falls back to the edit page.
+ */
+
+import { excerpt, newClientId, plainText } from "./text.js";
+
+const TYPING_INTERVAL = 3000; // ms between our typing frames
+
+export class Composer {
+    constructor(client) {
+        this.client = client;
+        this.root = client.root;
+        this.strings = client.strings;
+        this.form = this.root.querySelector("[data-compose]");
+        this.textarea = this.form?.querySelector("textarea") || null;
+        this.errors = this.root.querySelector("[data-errors]");
+        this.replyTo = Number(this.form?.elements.namedItem("reply_to")?.value) || null; // from ?vastaa=<id>
+        this.editing = null; // {id, article, form, link, awaiting}
+        this.lastTypingSent = 0;
+    }
+
+    listen(log) {
+        this.form?.addEventListener("submit", (event) => this.onSubmit(event));
+        this.textarea?.addEventListener("keydown", (event) => {
+            if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault();
+                this.form.requestSubmit();
+            }
+        });
+        this.textarea?.addEventListener("input", () => this.onTyping());
+        this.root.querySelector("[data-action='cancel-reply']")?.addEventListener("click", (event) => {
+            event.preventDefault();
+            this.setReply(null);
+            this.textarea?.focus();
+        });
+        log.addEventListener("click", (event) => this.onLogClick(event));
+        log.addEventListener("submit", (event) => this.onLogSubmit(event));
+    }
+
+    // -- sending ---------------------------------------------------------------------------------------------
+
+    onSubmit(event) {
+        const { client } = this;
+        const connection = client.connection;
+        const queueable = connection.everConnected || navigator.onLine === false;
+        if (!queueable || !client.live || connection.state === "stopped") {
+            return;
+        }
+        event.preventDefault();
+        const body = this.textarea.value;
+        if (!body.trim()) {
+            this.showError(this.strings.empty);
+            return;
+        }
+        if (client.room(client.roomId).closed) {
+            this.showError(this.strings.closed);
+            return;
+        }
+        const entry = {
+            client_id: newClientId(),
+            room: client.roomId,
+            body,
+            reply_to: this.replyTo,
+            created: new Date().toISOString(),
+        };
+        client.outbox.add(entry);
+        this.clearErrors();
+        client.view.renderPending(entry);
+        this.textarea.value = "";
+        this.setReply(null);
+        client.outbox.flush();
+    }
+
+    onTyping() {
+        const now = Date.now();
+        if (now - this.lastTypingSent < TYPING_INTERVAL || !this.textarea.value.trim()) {
+            return;
+        }
+        if (this.client.connection.send({ type: "typing", room: this.client.roomId })) {
+            this.lastTypingSent = now;
+        }
+    }
+
+    /** A message refused for good comes back into the form, after whatever is being written. */
+    restore(body) {
+        if (!this.textarea) {
+            return;
+        }
+        this.textarea.value = this.textarea.value.trim() ? `${this.textarea.value}\n\n${body}` : body;
+    }
+
+    /** The room was closed or opened: the form hides with it closed, unless it is in use or holds text (nothing
+     * typed is lost). */
+    roomClosed(closed) {
+        if (this.form && !this.form.contains(document.activeElement) && !this.textarea?.value.trim()) {
+            this.form.hidden = closed;
+        }
+    }
+
+    showError(text) {
+        if (!this.errors || !text) {
+            return;
+        }
+        const list = document.createElement("ul");
+        list.className = "discussion-errors__list";
+        const item = document.createElement("li");
+        item.textContent = text;
+        list.append(item);
+        this.errors.replaceChildren(list);
+    }
+
+    clearErrors() {
+        this.errors?.replaceChildren();
+    }
+
+    // -- replying, editing, deleting -------------------------------------------------------------------------
+
+    setReply(article) {
+        const box = this.root.querySelector("[data-replying]");
+        const input = this.form?.elements.namedItem("reply_to");
+        this.replyTo = article ? Number(article.dataset.id) : null;
+        if (input) input.value = this.replyTo ? String(this.replyTo) : "";
+        if (!box) {
+            return;
+        }
+        box.hidden = !article;
+        const summary = box.querySelector("[data-replying-summary]");
+        if (summary) {
+            summary.textContent = article
+                ? `${article.querySelector(".dmsg__author").textContent}: ${excerpt(plainText(article.querySelector(".dmsg__body")))}`
+                : "";
+        }
+    }
+
+    onLogClick(event) {
+        const link = event.target.closest("a[data-action]");
+        if (!link) {
+            return;
+        }
+        const article = link.closest("article[data-id]");
+        if (link.dataset.action === "reply" && article && this.form && !this.form.hidden) {
+            event.preventDefault();
+            this.setReply(article);
+            this.textarea.focus();
+        } else if (link.dataset.action === "edit" && article && this.client.connection.isOpen()) {
+            event.preventDefault();
+            this.startEdit(article, link);
+        }
+    }
+
+    onLogSubmit(event) {
+        const form = event.target.closest("form[data-action]");
+        if (!form) {
+            return;
+        }
+        if (form.dataset.action === "delete") {
+            if (!window.confirm(this.strings.confirmDelete)) {
+                event.preventDefault();
+                return;
+            }
+            const article = form.closest("article[data-id]");
+            if (this.client.connection.isOpen() && article) {
+                event.preventDefault();
+                this.client.connection.send({ type: "message.delete", id: Number(article.dataset.id) });
+            }
+        }
+    }
+
+    startEdit(article, link) {
+        if (this.editing) {
+            if (this.editing.article === article) {
+                this.editing.form.querySelector("textarea").focus();
+                return;
+            }
+            this.closeEdit(false);
+        }
+        const id = Number(article.dataset.id);
+        const body = article.querySelector(".dmsg__body");
+        const form = document.createElement("form");
+        form.className = "dmsg__edit";
+        const label = document.createElement("label");
+        label.htmlFor = `muokkaa-${id}`;
+        label.textContent = this.strings.editLabel;
+        const textarea = document.createElement("textarea");
+        textarea.id = `muokkaa-${id}`;
+        textarea.rows = 4;
+        textarea.value = article.dataset.source || body.textContent.trim();
+        const actions = document.createElement("div");
+        actions.className = "discussion-form__actions";
+        const save = document.createElement("button");
+        save.type = "submit";
+        save.className = "button";
+        save.textContent = this.strings.save;
+        const cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "button button--secondary";
+        cancel.textContent = this.strings.cancel;
+        actions.append(save, cancel);
+        form.append(label, textarea, actions);
+        body.hidden = true;
+        body.after(form);
+        this.editing = { id, article, form, link, awaiting: false };
+        cancel.addEventListener("click", () => this.closeEdit(true));
+        textarea.addEventListener("keydown", (event) => {
+            if (event.key === "Escape") {
+                event.preventDefault();
+                this.closeEdit(true);
+            }
+        });
+        form.addEventListener("submit", (event) => {
+            event.preventDefault();
+            if (this.client.connection.send({ type: "message.edit", id, body: textarea.value })) {
+                this.editing.awaiting = true; // closed when our `message.updated` arrives
+                this.clearErrors();
+            } else {
+                window.location.assign(link.href); // no connection: the edit page works without it
+            }
+        });
+        textarea.focus();
+    }
+
+    closeEdit(returnFocus) {
+        const editing = this.editing;
+        if (!editing) {
+            return;
+        }
+        this.editing = null;
+        const hadFocus = editing.form.contains(document.activeElement);
+        editing.form.remove();
+        editing.article.querySelector(".dmsg__body").hidden = false;
+        if (returnFocus && hadFocus && editing.link.isConnected) {
+            editing.link.focus();
+        }
+    }
+
+    /** A `message.updated` arrived: our own save came back (an edit from another tab leaves the form open). */
+    updated(id) {
+        if (this.editing?.id === id && this.editing.awaiting) {
+            this.closeEdit(true);
+        }
+    }
+
+    /** A `message.deleted` arrived: an edit of that message ends. */
+    deleted(id) {
+        if (this.editing?.id === id) {
+            this.closeEdit(false);
+        }
+    }
+
+    /** An error frame without a client_id: a pending edit failed, and its form stays open with the text. */
+    refused() {
+        if (this.editing?.awaiting) {
+            this.editing.awaiting = false;
+        }
+    }
+}
