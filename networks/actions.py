@@ -38,6 +38,7 @@ class MembershipEnded(ActionError):
     """The membership ended while the change to it was being made: there is nothing to change (a 404 on a page)."""
 
     code = "not_found"
+    message = gettext_lazy("Jäsenyys on jo päättynyt.")
 
 
 class LastFacilitator(ActionError):
