@@ -340,15 +340,32 @@ def find_invitation(token):
     return Invitation.objects.select_related("network", "organisation").filter(token_hash=hash_token(token)).first()
 
 
+def invitation_state(invitation):
+    """Where an invitation link stands: "open", or why it does not work: "unknown" (no such invitation),
+    "used", "revoked", "expired" or "unavailable" (its network is no longer published)."""
+    if invitation is None:
+        return "unknown"
+    if invitation.accepted is not None:
+        return "used"
+    if invitation.revoked is not None:
+        return "revoked"
+    if invitation.expires <= timezone.now():
+        return "expired"
+    if not NetworkPage.objects.live().public().filter(pk=invitation.network_id).exists():
+        return "unavailable"
+    return "open"
+
+
 @transaction.atomic
 def accept_invitation(token, user):
-    """Turns an open invitation into a membership. Refuses used, revoked, expired and unknown tokens
-    (InvitationClosed), and invitations to a network that is no longer published."""
+    """Turns an open invitation into a membership. Refuses every other `invitation_state`: unknown, used,
+    revoked and expired tokens (InvitationClosed), and a network that is no longer published."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
-    if invitation is None or not invitation.is_open:
-        raise InvitationClosed()
-    if not NetworkPage.objects.live().public().filter(pk=invitation.network_id).exists():
+    state = invitation_state(invitation)
+    if state == "unavailable":
         raise NetworkUnavailable()
+    if state != "open":
+        raise InvitationClosed()
     membership, _created = add_member(invitation.network, user, invitation.role, invitation.organisation)
     invitation.accepted = timezone.now()
     invitation.accepted_by = user

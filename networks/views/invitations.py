@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,20 +45,6 @@ def _account_url(name, next_path):
     return f"{reverse(name)}?{urlencode({'next': next_path})}"
 
 
-def _invitation_state(invitation):
-    if invitation is None:
-        return "unknown"
-    if invitation.accepted is not None:
-        return "used"
-    if invitation.revoked is not None:
-        return "revoked"
-    if invitation.expires <= timezone.now():
-        return "expired"
-    if not invitation.network.live:
-        return "unavailable"
-    return "open"
-
-
 def _forget_token(request, token):
     if request.session.get(SESSION_KEY) == token:
         del request.session[SESSION_KEY]
@@ -81,7 +66,7 @@ def accept(request, token):
     """An invitation link. Anonymous: sign up or sign in first (the token waits in the session and allauth's
     adapter brings the person back here). Signed in: confirm with a button, which creates the membership."""
     invitation = actions.find_invitation(token)
-    state = _invitation_state(invitation)
+    state = actions.invitation_state(invitation)
     if state != "open":
         return _not_open(request, invitation, state, token)
     network = invitation.network
@@ -107,7 +92,7 @@ def accept(request, token):
             membership = actions.accept_invitation(token, request.user)
         except ActionError:  # used, revoked or expired between the page and the button
             invitation.refresh_from_db()
-            return _not_open(request, invitation, _invitation_state(invitation), token)
+            return _not_open(request, invitation, actions.invitation_state(invitation), token)
         request.session.pop(SESSION_KEY, None)
         messages.success(
             request,

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from core.errors import ActionError
 from networks import actions
@@ -193,6 +195,19 @@ def test_accepting_refuses_used_links_and_unpublished_networks(network_people):
     outsider = people["outsider"]
     refused("network_unavailable", actions.accept_invitation, token, outsider)
     assert not Membership.objects.filter(user=outsider).exists()
+
+
+def test_an_invitation_to_a_network_made_private_is_unavailable_on_its_page_too(client, network_people):
+    network, _other, people = network_people
+    invitation, token = actions.create_invitation(network, "uusi@example.fi", "member", None, people["staff"])
+    assert actions.invitation_state(invitation) == "open"
+    PageViewRestriction.objects.create(page=network, restriction_type=PageViewRestriction.LOGIN)
+
+    assert actions.invitation_state(invitation) == "unavailable"
+    client.force_login(people["outsider"])
+    assert client.get(reverse("invitation", args=[token])).status_code == 410
+    refused("network_unavailable", actions.accept_invitation, token, people["outsider"])
+    assert not Membership.objects.filter(user=people["outsider"]).exists()
 
 
 # ---------- Join requests ----------
