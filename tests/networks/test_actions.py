@@ -11,24 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from core.errors import ActionError
 from networks import actions
 from networks.access import network_access
 from networks.models import Invitation, JoinRequest, Membership, NetworkPage
+from tests.conftest import refused
 from tests.factories import make_membership, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code, action, *args, **kwargs):
-    """Runs the action, which must refuse with `code` and queue nothing for after the commit (no e-mail, no
-    news to open connections); returns the refusal."""
-    with TestCase.captureOnCommitCallbacks() as queued, pytest.raises(ActionError) as refusal:
-        action(*args, **kwargs)
-    assert refusal.value.code == code, refusal.value.message
-    assert str(refusal.value.message)
-    assert queued == []
-    return refusal.value
 
 
 def done(action, *args, **kwargs):

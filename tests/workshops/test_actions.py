@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
 
-from core.errors import ActionError
 from networks.access import network_access
 from networks.models import Membership
+from tests.conftest import refused
 from tests.factories import make_membership, make_user, make_workshop
 from workshops import answers, feedback, registrations
 from workshops.models import (
@@ -25,16 +25,6 @@ from workshops.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(code, action, *args, **kwargs):
-    """Runs the action, which must refuse with `code` and queue nothing for after the commit."""
-    with TestCase.captureOnCommitCallbacks() as queued, pytest.raises(ActionError) as refusal:
-        action(*args, **kwargs)
-    assert refusal.value.code == code, refusal.value.message
-    assert str(refusal.value.message)
-    assert queued == []
-    return refusal.value
 
 
 def make_task(workshop, **fields):
