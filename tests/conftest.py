@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from core.errors import ActionError
 from tests.factories import build_site
@@ -64,6 +65,14 @@ def client_for(client, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def finnish():
+    """Finnish, the source language, active in the test's thread whatever an earlier test left active: for
+    tests that read messages made outside a request."""
+    with translation.override("fi"):
+        yield
 
 
 def refused(code, action, *args, **kwargs):

@@ -17,7 +17,7 @@ from networks.models import Invitation, JoinRequest, Membership, NetworkPage
 from tests.conftest import refused
 from tests.factories import make_membership, make_organisation, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("finnish")]
 
 
 def done(action, *args, **kwargs):

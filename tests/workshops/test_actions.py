@@ -24,7 +24,7 @@ from workshops.models import (
     WorkshopPage,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("finnish")]
 
 
 def make_task(workshop, **fields):
