@@ -3,7 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class EmailUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def notifiable(self):
+        """The people who may be e-mailed about network activity (tasks, workshops, discussion): active,
+        not deleted, and not having chosen "no e-mail". `User.is_notifiable` is the same rule for one person."""
+        return self.filter(is_active=True, deleted__isnull=True).exclude(discussion_email=User.DiscussionEmail.NEVER)
+
+
+class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
     """A user manager for accounts that sign in with their e-mail address."""
 
     use_in_migrations = True
@@ -83,6 +90,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def is_notifiable(self):
+        """May be e-mailed about network activity: the rule of `User.objects.notifiable()`, for a loaded user."""
+        return self.is_active and self.deleted is None and self.discussion_email != self.DiscussionEmail.NEVER
 
     @property
     def display_name(self):

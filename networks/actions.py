@@ -1,29 +1,83 @@
 """Every change to who belongs to a network goes through these functions: views, management commands and
-the demo loader call them. Each validates, saves in one transaction (the Wagtail group sync happens in the
-same transaction through networks.signals) and queues its e-mail for after the commit."""
+the demo loader call them.
+
+`check_*` functions decide whether something may be done and refuse with an ActionError (core.errors): a
+`code` for programs and a `message` for people. The changing functions check again what may have changed
+meanwhile under a row lock, save in one transaction (the Wagtail group sync happens in the same transaction
+through networks.signals) and queue their e-mail for after the commit. A refused action has changed nothing.
+"""
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.email import send_templated_email
+from core.errors import ActionError
 from core.ratelimit import RateLimit, RateLimited, cooldown
 
 from .models import Invitation, JoinRequest, Membership, NetworkPage
 
 
+class UnknownRole(ActionError):
+    code = "unknown_role"
+    message = gettext_lazy("Tuntematon rooli.")
+
+
+class MembershipEnded(ActionError):
+    """The membership ended while the change to it was being made: there is nothing to change (a 404 on a page)."""
+
+    code = "not_found"
+    message = gettext_lazy("Jäsenyys on jo päättynyt.")
+
+
+class LastFacilitator(ActionError):
+    """A facilitator would leave their network without one."""
+
+    code = "last_facilitator"
+
+
+class HasOrganisation(ActionError):
+    code = "has_organisation"
+
+
+class InvitationClosed(ActionError):
+    """The invitation has been used, revoked or has expired."""
+
+    code = "invitation_closed"
+    message = gettext_lazy("Kutsulinkki ei ole enää voimassa.")
+
+
+class NetworkUnavailable(ActionError):
+    code = "network_unavailable"
+    message = gettext_lazy("Verkosto ei ole enää julkaistu, joten kutsua ei voi käyttää.")
+
+
+class PendingRequest(ActionError):
+    code = "pending_request"
+    message = gettext_lazy("Sinulla on jo käsittelyä odottava pyyntö tähän verkostoon.")
+
+
+class AlreadyDecided(ActionError):
+    code = "already_decided"
+    message = gettext_lazy("Pyyntö on jo käsitelty.")
+
+
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ---------- Members and roles ----------
 
 
 def add_member(network, user, role=Membership.Role.MEMBER, organisation=None):
@@ -40,13 +94,68 @@ def add_member(network, user, role=Membership.Role.MEMBER, organisation=None):
     return membership, True
 
 
-@transaction.atomic
-def change_role(membership, role):
+def check_role(role):
     if role not in Membership.Role.values:
-        raise ValidationError(_("Tuntematon rooli."))
+        raise UnknownRole()
+
+
+def check_keeps_a_facilitator(membership, by, role=None):
+    """Refuses a facilitator's own step-down — to `role`, or out of the network when `role` is None — while
+    they are its only facilitator: someone must be left to run it. `by` is the person making the change
+    (programme staff may still change a lone facilitator's membership)."""
+    if membership.user_id != by.pk or not membership.is_facilitator or role == Membership.Role.FACILITATOR:
+        return
+    others = (
+        Membership.objects.active()
+        .filter(network_id=membership.network_id, role=Membership.Role.FACILITATOR)
+        .exclude(pk=membership.pk)
+    )
+    if others.exists():
+        return
+    if role is None:
+        message = _(
+            "Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori. "
+            "Kutsu tai nimeä ensin toinen fasilitaattori."
+        )
+    else:
+        message = _(
+            "Et voi luopua fasilitaattorin roolista, koska olet verkoston ainoa fasilitaattori. "
+            "Kutsu tai nimeä ensin toinen fasilitaattori."
+        )
+    raise LastFacilitator(message=message)
+
+
+def _locked(membership):
+    """The membership as it is now, its row locked until the transaction ends; MembershipEnded if it has ended.
+
+    The network's facilitators are locked first, always in the same order, so that two facilitators who step
+    down at the same moment decide one after the other and the second sees that the first has gone.
+    """
+    facilitators = (
+        Membership.objects.select_for_update()
+        .active()
+        .filter(network_id=membership.network_id, role=Membership.Role.FACILITATOR)
+    )
+    list(facilitators.order_by("pk").values_list("pk", flat=True))
+    current = Membership.objects.select_for_update().active().filter(pk=membership.pk).first()
+    if current is None:
+        raise MembershipEnded()
+    return current
+
+
+@transaction.atomic
+def change_role(membership, role, by=None):
+    """Gives the member `role`. Returns False when it was their role already. `by`: who changes it, for
+    `check_keeps_a_facilitator` (None: the system, which may)."""
+    check_role(role)
+    current = _locked(membership)
+    if current.role == role:
+        return False
+    if by is not None:
+        check_keeps_a_facilitator(current, by, role)
     membership.role = role
     membership.save(update_fields=["role"])
-    return membership
+    return True
 
 
 @transaction.atomic
@@ -55,6 +164,14 @@ def end_membership(membership):
     membership.left = timezone.localdate()
     membership.save(update_fields=["left"])
     return membership
+
+
+@transaction.atomic
+def remove_member(membership, by):
+    """`by` (a facilitator, or staff) removes the member from the network: `end_membership`, unless
+    `check_keeps_a_facilitator` refuses it."""
+    check_keeps_a_facilitator(_locked(membership), by)
+    return end_membership(membership)
 
 
 @transaction.atomic
@@ -70,15 +187,20 @@ def set_organisation(membership, organisation):
 ORGANISATION_REQUESTS = RateLimit("organisation-request", limit=1, window=12 * 3600)
 
 
+def check_organisation_request(membership):
+    """Refuses a member who already acts for an organisation in the network: only a facilitator changes it."""
+    if membership.organisation_id is not None:
+        raise HasOrganisation(
+            message=_("Sinut on jo liitetty organisaatioon %(name)s tässä verkostossa.")
+            % {"name": membership.organisation}
+        )
+
+
 def request_organisation(membership, organisation):
     """E-mails the network's facilitators (the programme office when it has none) that a member asks to be
     attached to `organisation`. Nothing changes until a facilitator sets it. Returns the number of
-    recipients; raises ValidationError if the member already has an organisation, RateLimited if they
-    asked a moment ago."""
-    if membership.organisation_id is not None:
-        raise ValidationError(
-            _("Sinut on jo liitetty organisaatioon %(name)s tässä verkostossa.") % {"name": membership.organisation}
-        )
+    recipients; refuses what `check_organisation_request` does, and RateLimited if they asked a moment ago."""
+    check_organisation_request(membership)
     ORGANISATION_REQUESTS.hit(membership.pk, reason=_("Pyysit liittämistä organisaatioon äsken."))
     recipients = facilitator_addresses(membership.network)
     send_templated_email(
@@ -107,6 +229,8 @@ def facilitator_addresses(network):
     return addresses
 
 
+# ---------- Invitations ----------
+
 INVITATION_WINDOW = timedelta(hours=1)
 
 
@@ -128,6 +252,59 @@ def check_invitation_rate(inviter, count):
     # Enough room once the `excess` oldest of them have left the window.
     freed_by = recent.order_by("created", "pk").values_list("created", flat=True)[min(excess, sent) - 1]
     raise RateLimited((freed_by + INVITATION_WINDOW - now).total_seconds(), reason)
+
+
+@dataclass
+class InvitationsSent:
+    """What `send_invitations` did, address by address."""
+
+    invited: list = field(default_factory=list)
+    # Of the invited, those whose earlier open invitation was revoked for the new one.
+    replaced: list = field(default_factory=list)
+    # Those not invited because they are members already.
+    members: list = field(default_factory=list)
+
+
+def send_invitations(network, addresses, role, organisation, invited_by):
+    """Invites every address with the same role and organisation, in one transaction (the e-mails go after it
+    commits). All or nothing: `check_role` and `check_invitation_rate` refuse the whole batch.
+
+    An address that already belongs to an active member is skipped; an address with an open invitation gets a
+    fresh one and the old link stops working (its role and organisation may have been wrong, or its e-mail
+    lost), so there is only ever one working link per address and network: the open invitations are locked
+    while this decides. Returns InvitationsSent.
+    """
+    addresses = list(dict.fromkeys(address.strip().lower() for address in addresses))
+    check_role(role)
+    check_invitation_rate(invited_by, len(addresses))
+    with transaction.atomic():
+        members = set(
+            Membership.objects.active()
+            .filter(network=network)
+            .annotate(address=Lower("user__email"))
+            .filter(address__in=addresses)
+            .values_list("address", flat=True)
+        )
+        open_invitations = {}
+        for invitation in Invitation.objects.select_for_update().filter(
+            network=network,
+            email__in=addresses,
+            accepted__isnull=True,
+            revoked__isnull=True,
+            expires__gt=timezone.now(),
+        ):
+            open_invitations.setdefault(invitation.email, []).append(invitation)
+        sent = InvitationsSent(members=[address for address in addresses if address in members])
+        for address in addresses:
+            if address in members:
+                continue
+            for old in open_invitations.get(address, ()):
+                _revoke(old)
+            if address in open_invitations:
+                sent.replaced.append(address)
+            create_invitation(network, address, role, organisation, invited_by)
+            sent.invited.append(address)
+    return sent
 
 
 def create_invitation(network, email, role, organisation, invited_by):
@@ -163,14 +340,32 @@ def find_invitation(token):
     return Invitation.objects.select_related("network", "organisation").filter(token_hash=hash_token(token)).first()
 
 
+def invitation_state(invitation):
+    """Where an invitation link stands: "open", or why it does not work: "unknown" (no such invitation),
+    "used", "revoked", "expired" or "unavailable" (its network is no longer published)."""
+    if invitation is None:
+        return "unknown"
+    if invitation.accepted is not None:
+        return "used"
+    if invitation.revoked is not None:
+        return "revoked"
+    if invitation.expires <= timezone.now():
+        return "expired"
+    if not NetworkPage.objects.live().public().filter(pk=invitation.network_id).exists():
+        return "unavailable"
+    return "open"
+
+
 @transaction.atomic
 def accept_invitation(token, user):
-    """Turns an open invitation into a membership. Refuses used, revoked, expired and unknown tokens."""
+    """Turns an open invitation into a membership. Refuses every other `invitation_state`: unknown, used,
+    revoked and expired tokens (InvitationClosed), and a network that is no longer published."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
-    if invitation is None or not invitation.is_open:
-        raise PermissionDenied(_("Kutsulinkki ei ole enää voimassa."))
-    if not NetworkPage.objects.live().public().filter(pk=invitation.network_id).exists():
-        raise PermissionDenied(_("Verkosto ei ole enää julkaistu, joten kutsua ei voi käyttää."))
+    state = invitation_state(invitation)
+    if state == "unavailable":
+        raise NetworkUnavailable()
+    if state != "open":
+        raise InvitationClosed()
     membership, _created = add_member(invitation.network, user, invitation.role, invitation.organisation)
     invitation.accepted = timezone.now()
     invitation.accepted_by = user
@@ -178,15 +373,52 @@ def accept_invitation(token, user):
     return membership
 
 
-@transaction.atomic
-def revoke_invitation(invitation):
+def _revoke(invitation):
     invitation.revoked = timezone.now()
     invitation.save(update_fields=["revoked"])
 
 
+@transaction.atomic
+def revoke_invitation(invitation):
+    """Revokes an open invitation: its link stops working. Refuses (InvitationClosed) one already used,
+    revoked or expired, decided under the invitation's row lock."""
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not current.is_open:
+        raise InvitationClosed(
+            message=_("Kutsua osoitteeseen %(email)s ei voi perua: se on jo käytetty, peruttu tai vanhentunut.")
+            % {"email": current.email}
+        )
+    _revoke(invitation)
+
+
+# ---------- Join requests ----------
+
+
+def _declined_reason(declined):
+    return _("Edellistä pyyntöäsi tähän verkostoon ei hyväksytty %(date)s.") % {
+        "date": date_format(timezone.localtime(declined), "j.n.Y")
+    }
+
+
+def check_join_request(access):
+    """Refuses a join request from the network's page for what the person's NetworkAccess tells: a network not
+    open for applications, a member, a request already waiting, and a new request within
+    JOIN_REQUEST_COOLDOWN_DAYS of a declined one (RateLimited)."""
+    if access.network.status != NetworkPage.Status.OPEN:
+        raise ActionError("not_open", _("Tähän verkostoon ei voi nyt hakea. Verkostoon pääsee mukaan kutsusta."))
+    if access.membership is not None:
+        raise ActionError("already_member", _("Olet jo tämän verkoston jäsen."))
+    if access.has_pending_request:
+        raise PendingRequest()
+    if access.may_reapply_from is not None:
+        declined = access.may_reapply_from - timedelta(days=settings.JOIN_REQUEST_COOLDOWN_DAYS)
+        raise RateLimited((access.may_reapply_from - timezone.now()).total_seconds(), _declined_reason(declined))
+
+
 def request_to_join(network, user, organisation, motivation):
-    """Records a join request and tells the network's facilitators. Within JOIN_REQUEST_COOLDOWN_DAYS of a
-    declined request to the same network, RateLimited: the facilitators' answer is not worn down by repeats."""
+    """Records a join request and tells the network's facilitators (`facilitator_addresses`). Refuses a second
+    pending request (PendingRequest) and, within JOIN_REQUEST_COOLDOWN_DAYS of a declined request to the same
+    network, RateLimited: the facilitators' answer is not worn down by repeats."""
     declined = (
         JoinRequest.objects.filter(network=network, user=user, status=JoinRequest.Status.DECLINED)
         .order_by("-decided")
@@ -194,35 +426,29 @@ def request_to_join(network, user, organisation, motivation):
         .first()
     )
     if declined is not None:
-        cooldown(
-            declined,
-            settings.JOIN_REQUEST_COOLDOWN_DAYS * 86400,
-            timezone.now(),
-            reason=_("Edellistä pyyntöäsi tähän verkostoon ei hyväksytty %(date)s.")
-            % {"date": date_format(timezone.localtime(declined), "j.n.Y")},
-        )
+        cooldown(declined, settings.JOIN_REQUEST_COOLDOWN_DAYS * 86400, timezone.now(), _declined_reason(declined))
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(
                 network=network, user=user, organisation=organisation, motivation=motivation
             )
-            facilitators = Membership.objects.active().filter(network=network, role=Membership.Role.FACILITATOR)
             send_templated_email(
-                list(facilitators.values_list("user__email", flat=True)),
+                facilitator_addresses(network),
                 "join_request_received",
                 {"join_request": join_request, "network": network},
             )
     except IntegrityError:
-        raise ValidationError(_("Sinulla on jo käsittelyä odottava pyyntö tähän verkostoon.")) from None
+        raise PendingRequest() from None
     return join_request
 
 
 @transaction.atomic
 def decide_join_request(join_request, accept, decided_by):
-    """Accepts (the applicant becomes a member) or declines a pending request; the applicant is told."""
+    """Accepts (the applicant becomes a member) or declines a pending request; the applicant is told.
+    Refuses a request already decided (AlreadyDecided), under its row lock."""
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
-        raise ValidationError(_("Pyyntö on jo käsitelty."))
+        raise AlreadyDecided()
     join_request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
     join_request.decided_by = decided_by
     join_request.decided = timezone.now()

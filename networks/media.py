@@ -59,7 +59,7 @@ def check_copy(page, destination, recursive=False, alias=False):
         is_network = source_network is not None and source_network.pk == page.pk
         if is_network or getattr(network_at(destination), "pk", None) != getattr(source_network, "pk", None):
             raise PageProtected(
-                _(
+                message=_(
                     "Sivusta ”%(title)s” ei voi tehdä aliasta toiseen verkostoon: alias näyttää aina alkuperäisen "
                     "sivun sisällön, myös sen verkoston omat tiedostot. Tee kopio sen sijaan."
                 )
@@ -69,7 +69,7 @@ def check_copy(page, destination, recursive=False, alias=False):
     misplaced = misplaced_media(page, destination, copying=True, recursive=recursive)
     if misplaced:
         reason = _("Sivua ”%(title)s” ei voi kopioida tänne: kopio näyttäisi verkoston omia tiedostoja muualla.")
-        raise PageProtected(media_refusal(reason % {"title": title}, misplaced))
+        raise PageProtected(message=media_refusal(reason % {"title": title}, misplaced))
 
 
 def check_media_move(page, destination):
@@ -80,4 +80,4 @@ def check_media_move(page, destination):
         reason = _(
             "Sivua ”%(title)s” ei voi siirtää tänne: se näyttäisi verkoston omia tiedostoja toisen verkoston sivulla."
         )
-        raise PageProtected(media_refusal(reason % {"title": page.get_admin_display_title()}, misplaced))
+        raise PageProtected(message=media_refusal(reason % {"title": page.get_admin_display_title()}, misplaced))

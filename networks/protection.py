@@ -23,13 +23,17 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from core.errors import ActionError
+
 from .models import NetworkPage
 
 MEMBER_DATA_HOOK = "describe_member_data"
 
 
-class PageProtected(Exception):
-    """A refused deletion or move; the message says why and what to do instead."""
+class PageProtected(ActionError):
+    """A refused deletion, move or copy; the message says why and what to do instead."""
+
+    code = "page_protected"
 
 
 def describe_member_data(page):
@@ -74,13 +78,13 @@ def check_delete(user, page):
     title = page.get_admin_display_title()
     if data:
         reason = _("Sivua ”%(title)s” ei voi poistaa, koska siinä on jäsenten tietoja: %(data)s.")
-        raise PageProtected(refusal(reason % {"title": title, "data": data_text(data)}))
+        raise PageProtected(message=refusal(reason % {"title": title, "data": data_text(data)}))
     if holds_network(page):
         reason = _(
             "Sivua ”%(title)s” ei voi poistaa, koska se on verkoston sivu: sillä on verkoston jäsenryhmät ja "
             "tiedostokokoelma."
         )
-        raise PageProtected(refusal(reason % {"title": title}))
+        raise PageProtected(message=refusal(reason % {"title": title}))
 
 
 def check_move(user, page, destination):
@@ -96,9 +100,9 @@ def check_move(user, page, destination):
             "Sivua ”%(title)s” ei voi siirtää, koska siinä on jäsenten tietoja: %(data)s. Siirto veisi ne toisen "
             "verkoston jäsenten nähtäville."
         )
-        raise PageProtected(refusal(reason % {"title": title, "data": data_text(data)}))
+        raise PageProtected(message=refusal(reason % {"title": title, "data": data_text(data)}))
     reason = _(
         "Sivua ”%(title)s” ei voi siirtää, koska se kuuluu verkostolle: siirto veisi sen aineistot toisen verkoston "
         "jäsenten nähtäville. Jos työpaja on väärässä verkostossa, tee se oikeaan verkostoon ja poista tämä."
     )
-    raise PageProtected(refusal(reason % {"title": title}))
+    raise PageProtected(message=refusal(reason % {"title": title}))

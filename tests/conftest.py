@@ -3,9 +3,11 @@ import os
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from core.errors import ActionError
 from tests.factories import build_site
 
 
@@ -73,6 +75,25 @@ def client_for(client, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def finnish():
+    """Finnish, the source language, active in the test's thread whatever an earlier test left active: for
+    tests that read messages made outside a request."""
+    with translation.override("fi"):
+        yield
+
+
+def refused(code, action, *args, **kwargs):
+    """Runs an action, which must refuse with an ActionError of `code` and a message, and must have queued
+    nothing for after the commit (no e-mail, no news to open connections); returns the refusal."""
+    with TestCase.captureOnCommitCallbacks() as queued, pytest.raises(ActionError) as refusal:
+        action(*args, **kwargs)
+    assert refusal.value.code == code, refusal.value.message
+    assert str(refusal.value.message)
+    assert queued == []
+    return refusal.value
 
 
 def queries_for(client, url):

@@ -1,12 +1,15 @@
-"""Workshop tasks and members' answers: every change goes through these functions.
+"""Workshop tasks and members' answers: every change goes through these functions, and every refusal is an
+ActionError (core.errors) that leaves everything as it was.
 
 - `create_task` / `update_task`: a facilitator's task, its instructions rendered once (and sanitised);
-  a new task is e-mailed to the network's members once, when the transaction commits.
+  a new task is e-mailed to the network's members once, when the transaction commits. Once a task has
+  answers, who answers and private answers stay as they are (`check_task_change`).
 - `save_answer`: a member's (or an organisation's shared) answer with its files, all or nothing: if any
-  step fails, the files already written are removed and no row changes. Refused after the due date.
+  step fails, the files already written are removed and no row changes. Refused after the due date and,
+  for a shared task, without an organisation (`check_can_answer`).
 - `delete_answer_file`: removes one file before the due date.
-- `answer_status` / `send_reminder`: who has and has not answered, per organisation, and a reminder to
-  those who have not (every call sends; `task.reminded` records the last one).
+- `AnswerStatus` / `send_reminder`: who has and has not answered, per organisation, and a reminder to
+  those who have not (at most one every TASK_REMINDER_COOLDOWN_HOURS; `task.reminded` records the last).
 - Who may read an answer: `may_read`; who may change it: `is_own`.
 
 A file leaves the private storage when its row is deleted, also through a cascade (a task or a
@@ -25,50 +28,63 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from core.email import send_templated_email
+from core.errors import ActionError
 from core.ratelimit import cooldown
 from core.text import render_markdown
 from networks.models import Membership
 
 from .forms.tasks import display_name
 from .models import Submission, SubmissionFile, Task
-from .notifications import mail_once, member_users, notifiable
+from .notifications import mail_once, member_users
 
 
-class AnswerRefused(Exception):
-    """An answer or a change to it that cannot be made; `message` says why, in the person's language."""
-
-    message = ""
-
-    def __init__(self, message=None):
-        super().__init__()
-        if message is not None:
-            self.message = message
-
-    def __str__(self):
-        return str(self.message)
-
-
-class TaskClosed(AnswerRefused):
+class TaskClosed(ActionError):
+    code = "task_closed"
     message = _("Palautusaika on päättynyt. Vastausta ei voi enää palauttaa eikä muuttaa.")
 
 
-class NoOrganisation(AnswerRefused):
+class NoOrganisation(ActionError):
+    code = "no_organisation"
     message = _(
         "Fasilitaattori ei ole vielä liittänyt sinua organisaatioon tässä verkostossa. Tähän tehtävään vastataan "
         "organisaatioittain, joten pyydä fasilitaattoria liittämään sinut organisaatioosi."
     )
 
 
-class AnswerChanged(AnswerRefused):
+class AnswerChanged(ActionError):
     """Someone saved the answer after the person opened it: their save would overwrite that."""
 
+    code = "answer_changed"
     message = _("Vastausta on muokattu sillä välin, kun kirjoitit omaasi.")
 
     def __init__(self, submission):
         super().__init__()
         self.submission = submission
+
+
+class TaskLocked(ActionError):
+    """A change to a task that its answers no longer allow; `field` names the task's field it concerns."""
+
+    field = ""
+
+
+class AnsweredByLocked(TaskLocked):
+    code = "answered_by_locked"
+    field = "answered_by"
+    message = _(
+        "Tehtävään on jo vastattu, joten vastaajaa ei voi enää vaihtaa: annetut vastaukset jäisivät "
+        "ilman omistajaa. Tee tarvittaessa uusi tehtävä."
+    )
+
+
+class VisibilityLocked(TaskLocked):
+    code = "visibility_locked"
+    field = "answers_visible"
+    message = _(
+        "Tehtävään on jo vastattu sillä tiedolla, että vastaukset näkyvät vain fasilitaattoreille. "
+        "Niitä ei voi jälkikäteen avata kaikille jäsenille."
+    )
 
 
 # ---------- Tasks ----------
@@ -95,13 +111,23 @@ def create_task(workshop, network, author, **fields):
     return task, recipients or 0
 
 
+def check_task_change(task, fields, answered):
+    """Refuses what a task's answers (`answered`: it has some) no longer allow: changing who answers, which
+    would leave the answers without their owner, and opening answers given as private to every member."""
+    if not answered:
+        return
+    if fields.get("answered_by", task.answered_by) != task.answered_by:
+        raise AnsweredByLocked()
+    if fields.get("answers_visible", task.answers_visible) and not task.answers_visible:
+        raise VisibilityLocked()
+
+
 @transaction.atomic
 def update_task(task, **fields):
-    """Saves the facilitator's changes. Who answers cannot change once there are answers (checked again
-    here, under a lock, in case an answer came in while the form was open)."""
+    """Saves the facilitator's changes. What the answers lock (`check_task_change`) is decided under the task's
+    lock, so an answer that came in while the form was open counts."""
     locked = Task.objects.select_for_update().get(pk=task.pk)
-    if fields.get("answered_by", locked.answered_by) != locked.answered_by and locked.submissions.exists():
-        raise AnswerRefused(_("Tehtävään on jo vastattu, joten vastaajaa ei voi enää vaihtaa."))
+    check_task_change(locked, fields, locked.submissions.exists())
     for name, value in fields.items():
         setattr(task, name, value)
     task.instructions_html = render_markdown(task.instructions)
@@ -141,6 +167,15 @@ def version_of(submission):
 # ---------- Answers ----------
 
 
+def check_can_answer(task, organisation):
+    """Refuses an answer after the due date, and one to a shared task from a person whom no facilitator has
+    attached to an organisation in the network."""
+    if not task.is_open:
+        raise TaskClosed()
+    if task.per_organisation and organisation is None:
+        raise NoOrganisation()
+
+
 def _storage():
     return SubmissionFile._meta.get_field("file").storage
 
@@ -148,18 +183,15 @@ def _storage():
 def save_answer(task, user, organisation, text, uploads, version=None):
     """Saves the person's answer (for a shared task, their organisation's) with new files, all or nothing.
 
-    Raises TaskClosed after the due date, NoOrganisation for a shared task when the person has no
-    organisation, AnswerChanged if `version` (from the form) is not the answer's current one.
+    Raises what `check_can_answer` refuses (under the task's lock), and AnswerChanged if `version` (from the
+    form) is not the answer's current one.
     """
     written = []
     try:
         with transaction.atomic():
             # The task row serialises answers with each other and with the facilitator's edits.
             task = Task.objects.select_for_update().get(pk=task.pk)
-            if not task.is_open:
-                raise TaskClosed()
-            if task.per_organisation and organisation is None:
-                raise NoOrganisation()
+            check_can_answer(task, organisation)
             submission = own_submissions(task, user, organisation).select_for_update().first()
             if submission is not None and version is not None and version != version_of(submission):
                 raise AnswerChanged(submission)
@@ -331,9 +363,7 @@ def send_reminder(task, network):
             else None,
         )
         pending = AnswerStatus(task, network).pending_users()
-        recipients = list(
-            notifiable(User.objects.filter(pk__in=[user.pk for user in pending])).values_list("email", flat=True)
-        )
+        recipients = [user.email for user in pending if user.is_notifiable]
         if recipients:
             send_templated_email(
                 recipients,

@@ -22,33 +22,53 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.data import account_deleted, register_exporter
-from networks.models import NetworkPage
+from core.errors import ActionError
+from networks.models import Membership, NetworkPage
 
 from .models import FEEDBACK_PERIOD, Feedback, FeedbackClosure, FeedbackRespondent, Registration, WorkshopPage
+from .notifications import member_users
 
 
-class FeedbackRefused(Exception):
-    """Feedback that cannot be given, or closed; `message` says why, for the person."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class FeedbackRefused(ActionError):
+    """Feedback that cannot be given, or closed."""
 
 
 class AlreadyAnswered(FeedbackRefused):
-    def __init__(self):
-        super().__init__(_("Olet jo antanut palautteen tästä työpajasta. Kiitos!"))
+    code = "already_answered"
+    message = _("Olet jo antanut palautteen tästä työpajasta. Kiitos!")
 
 
-NOT_FOR_STAFF = _("Palautteen antavat työpajaan osallistuneet verkoston jäsenet.")
-NOT_FOR_FACILITATORS = _("Fasilitaattorit eivät anna palautetta oman verkostonsa työpajoista.")
-CANCELLED = _("Työpaja on peruttu, joten siitä ei kerätä palautetta.")
-NOT_STARTED = _("Palautetta voi antaa, kun työpaja on alkanut.")
-CLOSED = _("Palaute tästä työpajasta on suljettu.")
-NOT_ATTENDED = _(
-    "Palautetta antavat työpajaan osallistuneet. Jos olit paikalla, pyydä fasilitaattoria merkitsemään sinut "
-    "osallistuneeksi."
-)
+class NotForStaff(FeedbackRefused):
+    code = "not_member"
+    message = _("Palautteen antavat työpajaan osallistuneet verkoston jäsenet.")
+
+
+class NotForFacilitators(FeedbackRefused):
+    code = "facilitator"
+    message = _("Fasilitaattorit eivät anna palautetta oman verkostonsa työpajoista.")
+
+
+class WorkshopCancelled(FeedbackRefused):
+    code = "workshop_cancelled"
+    message = _("Työpaja on peruttu, joten siitä ei kerätä palautetta.")
+
+
+class NotStarted(FeedbackRefused):
+    code = "workshop_not_started"
+    message = _("Palautetta voi antaa, kun työpaja on alkanut.")
+
+
+class FeedbackClosed(FeedbackRefused):
+    code = "feedback_closed"
+    message = _("Palaute tästä työpajasta on suljettu.")
+
+
+class NotAttended(FeedbackRefused):
+    code = "not_attended"
+    message = _(
+        "Palautetta antavat työpajaan osallistuneet. Jos olit paikalla, pyydä fasilitaattoria merkitsemään sinut "
+        "osallistuneeksi."
+    )
 
 
 def closes_at(workshop):
@@ -84,13 +104,14 @@ class FeedbackState:
         return self.refusal() is None
 
     def refusal(self):
-        """Why no one can answer now (cancelled, not started, closed), or None while feedback is open."""
+        """Why no one can answer now (cancelled, not started, closed): a FeedbackRefused to raise or to show,
+        or None while feedback is open."""
         if self.workshop.cancelled:
-            return CANCELLED
+            return WorkshopCancelled()
         if not self.started:
-            return NOT_STARTED
+            return NotStarted()
         if self.is_closed:
-            return CLOSED
+            return FeedbackClosed()
         return None
 
 
@@ -114,14 +135,28 @@ def check_can_answer(access, state):
     """Raises FeedbackRefused unless the person may give feedback now. Someone who has already answered
     passes (the form then thanks them), unless the workshop was cancelled or has not started."""
     if access.membership is None:
-        raise FeedbackRefused(NOT_FOR_STAFF)
+        raise NotForStaff()
     if access.membership.is_facilitator:
-        raise FeedbackRefused(NOT_FOR_FACILITATORS)
+        raise NotForFacilitators()
     refusal = state.refusal()
-    if refusal is not None and not (state.answered and refusal is CLOSED):
-        raise FeedbackRefused(refusal)
+    if refusal is not None and not (state.answered and isinstance(refusal, FeedbackClosed)):
+        raise refusal
     if not state.answered and not state.attended:
-        raise FeedbackRefused(NOT_ATTENDED)
+        raise NotAttended()
+
+
+def expected_respondents(workshop, network):
+    """The people who may still give feedback, as a User queryset: the network's members marked as attended,
+    not its facilitators, not those who have already answered (`check_can_answer`'s rule, for everyone)."""
+    attended = Registration.objects.filter(workshop=workshop, attended=True).values("user")
+    facilitators = Membership.objects.active().filter(network=network, role=Membership.Role.FACILITATOR)
+    answered = FeedbackRespondent.objects.filter(workshop=workshop).values("user")
+    return (
+        member_users(network)
+        .filter(pk__in=attended)
+        .exclude(pk__in=facilitators.values("user"))
+        .exclude(pk__in=answered)
+    )
 
 
 def _locked(workshop):
@@ -139,16 +174,17 @@ def give_feedback(workshop, user, answers):
         workshop = _locked(workshop)
         state = feedback_state(workshop, user)
         if state.answered:
-            raise AlreadyAnswered
-        if state.refusal() is not None:
-            raise FeedbackRefused(state.refusal())
+            raise AlreadyAnswered()
+        refusal = state.refusal()
+        if refusal is not None:
+            raise refusal
         if not state.attended:
-            raise FeedbackRefused(NOT_ATTENDED)
+            raise NotAttended()
         try:
             with transaction.atomic():
                 FeedbackRespondent.objects.create(workshop=workshop, user=user)
         except IntegrityError:
-            raise AlreadyAnswered from None
+            raise AlreadyAnswered() from None
         Feedback.objects.create(workshop=workshop, **answers)
 
 
@@ -162,9 +198,9 @@ def close_feedback(workshop, user):
             return closure, False
         now = timezone.now()
         if workshop.cancelled:
-            raise FeedbackRefused(CANCELLED)
+            raise WorkshopCancelled()
         if workshop.start > now:
-            raise FeedbackRefused(_("Palautteen voi sulkea, kun työpaja on alkanut."))
+            raise NotStarted(message=_("Palautteen voi sulkea, kun työpaja on alkanut."))
         if now >= closes_at(workshop):
             return FeedbackClosure.objects.create(workshop=workshop, closed=closes_at(workshop)), False
         return FeedbackClosure.objects.create(workshop=workshop, closed=now, closed_by=user), True

@@ -1,7 +1,7 @@
 """E-mail about a network's workshops: who gets it, and sending each piece of news once.
 
-Members who chose no discussion e-mail (`User.discussion_email == "never"`) get none of these either:
-one setting for "don't e-mail me about this network's activity".
+Only people who may be e-mailed about network activity get news (`User.objects.notifiable()`): members who
+chose no discussion e-mail get none of these either, one setting for "don't e-mail me about this network".
 """
 
 from django.db import IntegrityError, transaction
@@ -12,11 +12,6 @@ from core.email import send_templated_email
 from networks.models import Membership
 
 from .models import Registration, WorkshopMailing
-
-
-def notifiable(users):
-    """The people in `users` (a User queryset) who may be e-mailed about network activity."""
-    return users.filter(is_active=True, deleted__isnull=True).exclude(discussion_email=User.DiscussionEmail.NEVER)
 
 
 def member_users(network):
@@ -42,7 +37,7 @@ def mail_once(workshop, key, users, template_name, context):
     Returns the number of recipients, or None if this news was already sent. The record and the
     e-mail commit together: the e-mail is queued only when the surrounding transaction commits.
     """
-    recipients = list(notifiable(users).values_list("email", flat=True))
+    recipients = list(users.notifiable().values_list("email", flat=True))
     try:
         with transaction.atomic():
             WorkshopMailing.objects.create(workshop=workshop, key=key, recipients=len(recipients))

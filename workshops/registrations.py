@@ -10,8 +10,11 @@ the lock and the capacity is never exceeded; SQLite serialises writers anyway.
   page published, a member leaves the network, an account is deleted), the first in line get the free
   places and an e-mail.
 - Lowering the capacity takes no place away: the line simply waits until enough places free up.
-- Answers are refused for a cancelled workshop and once the workshop has started; attendance can be
-  marked only once it has started.
+- Answers are refused for a cancelled workshop and once the workshop has started (`answers_refusal`);
+  attendance can be marked only once it has started, for the network's members (`attendance_refusal`).
+
+A refusal is an ActionError (core.errors) and changes nothing. The `*_refusal` functions say beforehand, for
+a page, what the actions would refuse; the actions decide again under the workshop's lock.
 """
 
 from dataclasses import dataclass, field
@@ -28,19 +31,12 @@ from wagtail.signals import page_published
 
 from accounts.data import account_deleted, register_exporter
 from core.email import send_templated_email
+from core.errors import ActionError
 from networks.models import Membership, NetworkPage
 
 from .models import Registration, WorkshopPage
 
 Response = Registration.Response
-
-
-class RegistrationError(Exception):
-    """An answer or attendance that cannot be saved; `message` says why, for the person."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -62,13 +58,27 @@ def has_started(workshop, now=None):
     return workshop.start <= (now or timezone.now())
 
 
-def closed_reason(workshop, now=None):
-    """Why answers are no longer taken, or None while they are."""
+def answers_refusal(workshop, now=None):
+    """Why answers are no longer taken (an ActionError, to raise or to show), or None while they are."""
     if workshop.cancelled:
-        return _("Työpaja on peruttu, joten siihen ei voi enää ilmoittautua.")
+        return ActionError("workshop_cancelled", _("Työpaja on peruttu, joten siihen ei voi enää ilmoittautua."))
     if has_started(workshop, now):
-        return _("Työpaja on jo alkanut, joten vastausta ei voi enää muuttaa.")
+        return ActionError("workshop_started", _("Työpaja on jo alkanut, joten vastausta ei voi enää muuttaa."))
     return None
+
+
+def attendance_refusal(workshop, now=None):
+    """Why attendance cannot be marked (an ActionError, to raise or to show), or None when it can."""
+    if workshop.cancelled:
+        return ActionError("workshop_cancelled", _("Työpaja on peruttu, joten läsnäoloa ei merkitä."))
+    if not has_started(workshop, now):
+        return ActionError("workshop_not_started", _("Läsnäolon voi merkitä vasta, kun työpaja on alkanut."))
+    return None
+
+
+def check_response(response):
+    if response not in Response.values:
+        raise ActionError("invalid_response", _("Valitse, tuletko: kyllä, ehkä tai en."))
 
 
 def _locked(workshop):
@@ -124,7 +134,7 @@ def _promote(workshop):
 
     Returns the promoted registrations. Nobody is promoted for a cancelled or started workshop.
     """
-    if closed_reason(workshop) is not None:
+    if answers_refusal(workshop) is not None:
         return []
     free = _free_places(workshop)
     if free == 0:
@@ -163,16 +173,15 @@ def _tell_promoted(workshop, network, user):
 def respond(workshop, user, response):
     """Saves `user`'s answer to "are you coming?" and returns an Outcome.
 
-    Raises RegistrationError for an unknown answer, a cancelled workshop or one that has started;
+    Refuses (ActionError) an unknown answer, and what `answers_refusal` says under the workshop's lock;
     nothing is changed then.
     """
-    if response not in Response.values:
-        raise RegistrationError(_("Valitse, tuletko: kyllä, ehkä tai en."))
+    check_response(response)
     with transaction.atomic():
         workshop = _locked(workshop)
-        reason = closed_reason(workshop)
-        if reason is not None:
-            raise RegistrationError(reason)
+        refusal = answers_refusal(workshop)
+        if refusal is not None:
+            raise refusal
         registration = Registration.objects.filter(workshop=workshop, user=user).first()
         had_place = registration is not None and registration.has_place
 
@@ -209,21 +218,33 @@ def status_of(registration):
     return registration.response
 
 
-def mark_attendance(workshop, listed, attended):
-    """Sets who attended: True for the users in `attended`, False for the others in `listed` (user ids).
+@dataclass
+class AttendanceMarked:
+    """What `mark_attendance` did: how many members were marked as attended, of how many listed members, and
+    how many of the people listed were skipped because they are not the network's members."""
 
-    People who never answered get a registration with a blank answer. The caller passes only ids of the
-    network's active members. Raises RegistrationError before the workshop has started or if it was
-    cancelled. Returns the number of people marked as attended. A fixed number of queries.
+    attended: int
+    listed: int
+    skipped: int
+
+
+def mark_attendance(workshop, network, people, attended):
+    """Sets who attended: True for the users in `attended`, False for the others in `people` (user ids).
+
+    Only the network's active members are marked; anyone else listed is skipped. People who never answered
+    get a registration with a blank answer. Refuses (ActionError) what `attendance_refusal` says, under the
+    workshop's lock. Returns an AttendanceMarked. A fixed number of queries.
     """
-    listed = set(listed)
-    attended = set(attended) & listed
+    people = set(people) | set(attended)
     with transaction.atomic():
         workshop = _locked(workshop)
-        if workshop.cancelled:
-            raise RegistrationError(_("Työpaja on peruttu, joten läsnäoloa ei merkitä."))
-        if not has_started(workshop):
-            raise RegistrationError(_("Läsnäolon voi merkitä vasta, kun työpaja on alkanut."))
+        refusal = attendance_refusal(workshop)
+        if refusal is not None:
+            raise refusal
+        listed = set(
+            Membership.objects.active().filter(network=network, user_id__in=people).values_list("user_id", flat=True)
+        )
+        attended = set(attended) & listed
         existing = {
             registration.user_id: registration
             for registration in Registration.objects.filter(workshop=workshop, user_id__in=listed)
@@ -241,7 +262,7 @@ def mark_attendance(workshop, listed, attended):
             Registration.objects.bulk_update(changed, ["attended"])
         if new:
             Registration.objects.bulk_create(new)
-    return len(attended)
+    return AttendanceMarked(attended=len(attended), listed=len(listed), skipped=len(people - listed))
 
 
 @receiver(page_published, sender=WorkshopPage)

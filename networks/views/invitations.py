@@ -3,21 +3,20 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ActionError
 from core.ratelimit import RateLimited
 
 from .. import actions
 from ..access import live_network, network_access
 from ..forms import JoinRequestForm
-from ..models import Membership, NetworkPage
+from ..models import Membership
 
 # The raw token of an invitation link opened before signing in: allauth's adapter brings the person back to
 # it after signing in or up (pending_invitation_path, registered in NetworksConfig.ready()).
@@ -46,20 +45,6 @@ def _account_url(name, next_path):
     return f"{reverse(name)}?{urlencode({'next': next_path})}"
 
 
-def _invitation_state(invitation):
-    if invitation is None:
-        return "unknown"
-    if invitation.accepted is not None:
-        return "used"
-    if invitation.revoked is not None:
-        return "revoked"
-    if invitation.expires <= timezone.now():
-        return "expired"
-    if not invitation.network.live:
-        return "unavailable"
-    return "open"
-
-
 def _forget_token(request, token):
     if request.session.get(SESSION_KEY) == token:
         del request.session[SESSION_KEY]
@@ -81,7 +66,7 @@ def accept(request, token):
     """An invitation link. Anonymous: sign up or sign in first (the token waits in the session and allauth's
     adapter brings the person back here). Signed in: confirm with a button, which creates the membership."""
     invitation = actions.find_invitation(token)
-    state = _invitation_state(invitation)
+    state = actions.invitation_state(invitation)
     if state != "open":
         return _not_open(request, invitation, state, token)
     network = invitation.network
@@ -105,9 +90,9 @@ def accept(request, token):
     if request.method == "POST":
         try:
             membership = actions.accept_invitation(token, request.user)
-        except PermissionDenied:  # used, revoked or expired between the page and the button
+        except ActionError:  # used, revoked or expired between the page and the button
             invitation.refresh_from_db()
-            return _not_open(request, invitation, _invitation_state(invitation), token)
+            return _not_open(request, invitation, actions.invitation_state(invitation), token)
         request.session.pop(SESSION_KEY, None)
         messages.success(
             request,
@@ -137,18 +122,14 @@ def join_request(request, network_slug):
     back = f"{network.url}#liity"
     if not request.user.is_authenticated:
         return redirect_to_login(back)
-    if network.status != NetworkPage.Status.OPEN:
-        messages.error(request, _("Tähän verkostoon ei voi nyt hakea. Verkostoon pääsee mukaan kutsusta."))
+    try:
+        actions.check_join_request(network_access(request.user, network))
+    except RateLimited:
+        return redirect(back)  # the page says from which day
+    except ActionError as refusal:
+        level = messages.INFO if refusal.code == "already_member" else messages.ERROR
+        messages.add_message(request, level, refusal.message)
         return redirect(back)
-    access = network_access(request.user, network)
-    if access.membership is not None:
-        messages.info(request, _("Olet jo tämän verkoston jäsen."))
-        return redirect(back)
-    if access.has_pending_request:
-        messages.error(request, _("Sinulla on jo käsittelyä odottava pyyntö tähän verkostoon."))
-        return redirect(back)
-    if access.may_reapply_from is not None:
-        return redirect(back)  # the page says since when
     form = JoinRequestForm(request.POST, network=network, user=request.user)
     if not form.is_valid():
         # The page again, with the errors next to the fields.
@@ -160,11 +141,11 @@ def join_request(request, network_slug):
         actions.request_to_join(
             network, request.user, form.cleaned_data["organisation"], form.cleaned_data["motivation"]
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
     except RateLimited as limited:
         messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": limited.message})
+        return redirect(back)
+    except ActionError as refusal:  # a request sent twice at the same moment
+        messages.error(request, refusal.message)
         return redirect(back)
     messages.success(
         request,

@@ -2,15 +2,14 @@
 
 Every view is `facilitator_required` (staff of the programme office included), and every object is looked
 up together with `network=access.network`, so an id of another network is a 404 whatever a form posts.
-Changes go through networks.actions; feedback is a message and a redirect (post/redirect/get).
+Changes and the rules they follow are in networks.actions; these views translate a refusal (an ActionError)
+into a message or a form error. Feedback is a message and a redirect (post/redirect/get).
 """
 
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.errors import ActionError
 from core.pagination import paginate
 from core.ratelimit import RateLimited
 
@@ -29,16 +29,6 @@ from ..models import Invitation, JoinRequest, Membership
 INVITATIONS_PER_PAGE = 50
 DECIDED_REQUESTS_SHOWN = 20
 DECIDED_REQUESTS_DAYS = 90
-
-
-def _is_last_facilitator(membership):
-    return (
-        membership.is_facilitator
-        and not Membership.objects.active()
-        .filter(network_id=membership.network_id, role=Membership.Role.FACILITATOR)
-        .exclude(pk=membership.pk)
-        .exists()
-    )
 
 
 def _after_own_change(request, access):
@@ -83,29 +73,22 @@ def change_role(request, access, membership_id):
         messages.error(request, _("Roolia ei muutettu: valitse jäsen, yhteyshenkilö tai fasilitaattori."))
         return redirect("manage-members", access.network.slug)
     role = form.cleaned_data["role"]
-    with transaction.atomic():
-        membership = get_object_or_404(
-            Membership.objects.select_for_update().active().select_related("user"),
-            pk=membership_id,
-            network=access.network,
-        )
-        name = membership.user.display_name
-        if membership.role == role:
-            messages.info(request, _("%(name)s on jo roolissa %(role)s.") % {"name": name, "role": _role_label(role)})
-            return redirect("manage-members", access.network.slug)
-        own = membership.user_id == request.user.pk
-        if own and role != Membership.Role.FACILITATOR and _is_last_facilitator(membership):
-            messages.error(
-                request,
-                _(
-                    "Et voi luopua fasilitaattorin roolista, koska olet verkoston ainoa fasilitaattori. "
-                    "Kutsu tai nimeä ensin toinen fasilitaattori."
-                ),
-            )
-            return redirect("manage-members", access.network.slug)
-        actions.change_role(membership, role)
-    messages.success(request, _("%(name)s on nyt roolissa %(role)s.") % {"name": name, "role": _role_label(role)})
-    if own:
+    membership = get_object_or_404(
+        Membership.objects.active().select_related("user"), pk=membership_id, network=access.network
+    )
+    name, label = membership.user.display_name, _role_label(role)
+    try:
+        changed = actions.change_role(membership, role, by=request.user)
+    except actions.MembershipEnded:
+        raise Http404("No such membership") from None
+    except ActionError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("manage-members", access.network.slug)
+    if not changed:
+        messages.info(request, _("%(name)s on jo roolissa %(role)s.") % {"name": name, "role": label})
+        return redirect("manage-members", access.network.slug)
+    messages.success(request, _("%(name)s on nyt roolissa %(role)s.") % {"name": name, "role": label})
+    if membership.user_id == request.user.pk:
         return _after_own_change(request, access)
     return redirect("manage-members", access.network.slug)
 
@@ -159,31 +142,20 @@ def remove(request, access, membership_id):
         Membership.objects.active().select_related("user", "organisation"), pk=membership_id, network=access.network
     )
     own = membership.user_id == request.user.pk
-    if own and _is_last_facilitator(membership):
-        messages.error(
-            request,
-            _(
-                "Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori. "
-                "Kutsu tai nimeä ensin toinen fasilitaattori."
-            ),
-        )
+    try:
+        if request.POST.get("confirm") != "yes":
+            actions.check_keeps_a_facilitator(membership, request.user)
+            return TemplateResponse(
+                request,
+                "networks/manage/remove_confirm.html",
+                {"access": access, "active_tab": "manage-members", "membership": membership, "own": own},
+            )
+        actions.remove_member(membership, by=request.user)
+    except actions.MembershipEnded:
+        raise Http404("No such membership") from None
+    except ActionError as refusal:
+        messages.error(request, refusal.message)
         return redirect("manage-members", access.network.slug)
-    if request.POST.get("confirm") != "yes":
-        return TemplateResponse(
-            request,
-            "networks/manage/remove_confirm.html",
-            {"access": access, "active_tab": "manage-members", "membership": membership, "own": own},
-        )
-    with transaction.atomic():
-        membership = get_object_or_404(
-            Membership.objects.select_for_update().active().select_related("user"),
-            pk=membership_id,
-            network=access.network,
-        )
-        if own and _is_last_facilitator(membership):  # checked again under the lock
-            messages.error(request, _("Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori."))
-            return redirect("manage-members", access.network.slug)
-        actions.end_membership(membership)
     messages.success(
         request,
         _("%(name)s poistettiin verkostosta. Pääsy jäsentilaan päättyi heti.") % {"name": membership.user.display_name},
@@ -201,13 +173,16 @@ def invitations(request, access):
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                actions.check_invitation_rate(request.user, len(form.cleaned_data["emails"]))
-            except RateLimited as limited:
-                form.add_error(None, limited.message)
-                status = 429
+                sent = actions.send_invitations(
+                    network, data["emails"], data["role"], data["organisation"], request.user
+                )
+            except ActionError as refusal:
+                form.add_error(None, refusal.message)
+                status = 429 if isinstance(refusal, RateLimited) else 400
             else:
-                _send_invitations(request, network, form.cleaned_data)
+                _tell_invitations_sent(request, sent)
                 return redirect("manage-invitations", network.slug)
         messages.error(request, _("Kutsuja ei lähetetty. Korjaa lomakkeen virheet."))
     else:
@@ -233,91 +208,51 @@ def invitations(request, access):
     )
 
 
-def _send_invitations(request, network, data):
-    """Invites every address of a valid form, in one transaction (the e-mails go after it commits).
-
-    An address that already belongs to an active member is skipped; an address with an open invitation
-    gets a fresh one and the old link stops working (its role and organisation may have been wrong, or
-    its e-mail lost), so there is only ever one working link per address and network.
-    """
-    addresses = data["emails"]
-    members = set(
-        Membership.objects.active()
-        .filter(network=network)
-        .annotate(address=Lower("user__email"))
-        .filter(address__in=addresses)
-        .values_list("address", flat=True)
-    )
-    invited, replaced = [], []
-    with transaction.atomic():
-        open_invitations = {}
-        for invitation in Invitation.objects.select_for_update().filter(
-            network=network,
-            email__in=addresses,
-            accepted__isnull=True,
-            revoked__isnull=True,
-            expires__gt=timezone.now(),
-        ):
-            open_invitations.setdefault(invitation.email, []).append(invitation)
-        for address in addresses:
-            if address in members:
-                continue
-            for old in open_invitations.get(address, ()):
-                actions.revoke_invitation(old)
-            if address in open_invitations:
-                replaced.append(address)
-            actions.create_invitation(network, address, data["role"], data["organisation"], request.user)
-            invited.append(address)
-
-    if invited:
+def _tell_invitations_sent(request, sent):
+    if sent.invited:
         messages.success(
             request,
             ngettext(
                 "Kutsu lähetettiin osoitteeseen %(addresses)s.",
                 "Kutsu lähetettiin %(count)s osoitteeseen: %(addresses)s.",
-                len(invited),
+                len(sent.invited),
             )
-            % {"count": len(invited), "addresses": ", ".join(invited)},
+            % {"count": len(sent.invited), "addresses": ", ".join(sent.invited)},
         )
-    if replaced:
+    if sent.replaced:
         messages.info(
             request,
             ngettext(
                 "Osoitteella %(addresses)s oli jo voimassa oleva kutsu: se peruttiin ja tilalle lähetettiin uusi.",
                 "Osoitteilla %(addresses)s oli jo voimassa olevat kutsut: ne peruttiin ja tilalle lähetettiin uudet.",
-                len(replaced),
+                len(sent.replaced),
             )
-            % {"addresses": ", ".join(replaced)},
+            % {"addresses": ", ".join(sent.replaced)},
         )
-    if members:
-        skipped = [address for address in addresses if address in members]
+    if sent.members:
         messages.info(
             request,
             ngettext(
                 "%(addresses)s on jo verkoston jäsen, joten kutsua ei lähetetty.",
                 "%(addresses)s ovat jo verkoston jäseniä, joten kutsuja ei lähetetty.",
-                len(skipped),
+                len(sent.members),
             )
-            % {"addresses": ", ".join(skipped)},
+            % {"addresses": ", ".join(sent.members)},
         )
 
 
 @facilitator_required
 @require_POST
 def revoke_invitation(request, access, invitation_id):
-    with transaction.atomic():
-        invitation = get_object_or_404(Invitation.objects.select_for_update(), pk=invitation_id, network=access.network)
-        if not invitation.is_open:
-            messages.error(
-                request,
-                _("Kutsua osoitteeseen %(email)s ei voi perua: se on jo käytetty, peruttu tai vanhentunut.")
-                % {"email": invitation.email},
-            )
-            return redirect("manage-invitations", access.network.slug)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, network=access.network)
+    try:
         actions.revoke_invitation(invitation)
-    messages.success(
-        request, _("Kutsu osoitteeseen %(email)s peruttiin. Linkki ei enää toimi.") % {"email": invitation.email}
-    )
+    except ActionError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("Kutsu osoitteeseen %(email)s peruttiin. Linkki ei enää toimi.") % {"email": invitation.email}
+        )
     return redirect("manage-invitations", access.network.slug)
 
 
@@ -358,8 +293,8 @@ def decide_join_request(request, access, request_id):
     accept = decision == "accept"
     try:
         actions.decide_join_request(join_request, accept=accept, decided_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ActionError as refusal:
+        messages.error(request, refusal.message)
         return redirect("manage-join-requests", access.network.slug)
     name = join_request.user.display_name
     if accept:

@@ -7,7 +7,7 @@ members, workshops and documents.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.documents import get_document_model
 
+from core.errors import ActionError
 from core.pagination import paginate
-from core.ratelimit import RateLimited
 
 from .. import actions
 from ..decorators import member_required
@@ -126,9 +126,8 @@ def request_organisation(request, access):
         return redirect(back)
     try:
         actions.request_organisation(access.membership, form.cleaned_data["organisation"])
-    except (ValidationError, RateLimited) as refusal:
-        reason = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else refusal.message
-        messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": reason})
+    except ActionError as refusal:
+        messages.error(request, _("Pyyntöä ei lähetetty. %(reason)s") % {"reason": refusal.message})
     else:
         messages.success(
             request,

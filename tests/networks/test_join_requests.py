@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import ActionError
 from core.ratelimit import RateLimited
 from networks.actions import decide_join_request, request_to_join
 from networks.models import JoinRequest, Membership, NetworkPage
@@ -156,10 +157,11 @@ def test_a_second_pending_request_is_refused(client, open_network):
 def test_the_action_itself_refuses_a_duplicate(open_network):
     network, _other, people = open_network
     request_to_join(network, people["outsider"], make_organisation(), "a")
-    from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ActionError) as refused:
         request_to_join(network, people["outsider"], make_organisation(), "b")
+    assert refused.value.code == "pending_request"
+    assert JoinRequest.objects.count() == 1
 
 
 def test_after_a_decline_the_same_person_waits_before_asking_again(client, open_network, settings):

@@ -210,7 +210,8 @@ def test_the_page_groups_members_by_organisation_and_sums_up(client, site_tree):
         ("Betan kaupunki", ["a@example.fi", "d@example.fi", "e@example.fi"]),
         (None, ["b@example.fi", "f@example.fi"]),  # a profile's organisation is no membership's
     ]
-    assert response.context["summary"] == {"places": 1, "waiting": 2, "maybe": 1, "no": 1, "none": 1, "attended": 0}
+    summary = {"places": 1, "waiting": 2, "maybe": 1, "no": 1, "none": 1, "attended": 0, "answered": 5}
+    assert response.context["summary"] == summary
     assert [r.user_id for r in response.context["waiting"]] == [waiting_first.pk, waiting_second.pk]
     content = response.content.decode()
     assert "1 / 1 paikkaa varattu" in content

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data import delete_account, export_user_data
+from core.errors import ActionError
 from networks.actions import end_membership
 from networks.models import Membership
 from tests.conftest import ROLES, client_for, queries_for
@@ -266,8 +267,9 @@ def test_unknown_answers_get_a_message_and_change_nothing(client, network, data)
 
 
 def test_respond_refuses_an_unknown_answer():
-    with pytest.raises(registrations.RegistrationError):
+    with pytest.raises(ActionError) as refused:
         registrations.respond(None, None, "perhaps")
+    assert refused.value.code == "invalid_response"
 
 
 def test_staff_who_are_not_members_see_the_figures_but_take_no_place(client, network):

@@ -1058,6 +1058,6 @@ def test_who_answers_is_checked_again_when_the_task_is_saved(setup):
     """An answer that arrives while the facilitator's form is open still locks who answers."""
     _network, _workshop, task, people = setup
     answer(task, people["member"])
-    with pytest.raises(actions.AnswerRefused, match="vastaajaa ei voi enää vaihtaa"):
+    with pytest.raises(actions.AnsweredByLocked, match="vastaajaa ei voi enää vaihtaa"):
         actions.update_task(task, answered_by=Task.AnsweredBy.ORGANISATION)
     assert Task.objects.get(pk=task.pk).answered_by == Task.AnsweredBy.PERSON

@@ -45,8 +45,8 @@ class HelsinkiDateTimeField(forms.DateTimeField):
 
 
 class TaskForm(forms.ModelForm):
-    """A facilitator creates or edits a task. Once a task has answers, who answers it (a person or an
-    organisation) can no longer change, and answers given in private are not opened to all members."""
+    """A facilitator creates or edits a task. What a task's answers lock (who answers, private answers) is
+    decided when it is saved (workshops.answers.check_task_change)."""
 
     due = HelsinkiDateTimeField(
         label=_("Palautettava viimeistään"),
@@ -90,8 +90,6 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.has_answers = self.instance.pk is not None and self.instance.submissions.exists()
-        self.was_visible = self.instance.pk is not None and self.instance.answers_visible
         self.fields["title"].widget.attrs["autocomplete"] = "off"
 
     def clean_due(self):
@@ -110,30 +108,6 @@ class TaskForm(forms.ModelForm):
                 _("Takarajan pitää olla tulevaisuudessa, jotta jäsenet ehtivät vastata."), code="past"
             )
         return due
-
-    def clean_answered_by(self):
-        answered_by = self.cleaned_data["answered_by"]
-        if self.has_answers and answered_by != self.instance.answered_by:
-            raise forms.ValidationError(
-                _(
-                    "Tehtävään on jo vastattu, joten vastaajaa ei voi enää vaihtaa: annetut vastaukset jäisivät "
-                    "ilman omistajaa. Tee tarvittaessa uusi tehtävä."
-                ),
-                code="answered_by_locked",
-            )
-        return answered_by
-
-    def clean_answers_visible(self):
-        visible = self.cleaned_data["answers_visible"]
-        if visible and self.has_answers and not self.was_visible:
-            raise forms.ValidationError(
-                _(
-                    "Tehtävään on jo vastattu sillä tiedolla, että vastaukset näkyvät vain fasilitaattoreille. "
-                    "Niitä ei voi jälkikäteen avata kaikille jäsenille."
-                ),
-                code="visibility_locked",
-            )
-        return visible
 
 
 class MultipleFileInput(forms.FileInput):

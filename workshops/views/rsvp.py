@@ -1,7 +1,7 @@
 """Coming or not, on the workshop page of the member space, and the facilitator's list of who came.
 
-The rules (places, the waiting list, when answers close and attendance opens) are in
-workshops.registrations; these views only read the forms and tell the person what happened.
+The rules (places, the waiting list, when answers close and attendance opens, whose attendance is marked) are
+in workshops.registrations; these views only read the forms and tell the person what happened or why not.
 Every page costs a fixed number of queries, whatever the number of members or registrations.
 """
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import ActionError
 from networks.decorators import facilitator_required, member_required
 from networks.models import Membership
 
@@ -21,8 +22,6 @@ from .. import registrations
 from ..forms.rsvp import AttendanceForm, RsvpForm
 from ..models import Registration
 from .common import get_workshop
-
-Response = Registration.Response
 
 
 @dataclass
@@ -50,7 +49,7 @@ class RsvpState:
 def rsvp_context(request, access, workshop):
     """The RSVP part's context: {"rsvp": RsvpState}. Two queries, three for someone in line."""
     registration = Registration.objects.filter(workshop=workshop, user=request.user).first()
-    closed = registrations.closed_reason(workshop)
+    closed = registrations.answers_refusal(workshop)
     can_respond = access.membership is not None
     form = None
     if can_respond and closed is None:
@@ -61,7 +60,7 @@ def rsvp_context(request, access, workshop):
             capacity=workshop.capacity,
             counts=registrations.counts(workshop),
             position=registrations.position_in_line(registration) if registration else None,
-            closed_reason=closed,
+            closed_reason=closed.message if closed is not None else None,
             can_respond=can_respond,
             form=form,
         )
@@ -110,8 +109,8 @@ def respond(request, access, workshop_id):
         return back
     try:
         outcome = registrations.respond(workshop, request.user, form.cleaned_data["response"])
-    except registrations.RegistrationError as error:
-        messages.error(request, _("Vastausta ei tallennettu: %(reason)s") % {"reason": error.message})
+    except ActionError as refusal:
+        messages.error(request, _("Vastausta ei tallennettu: %(reason)s") % {"reason": refusal.message})
         return back
     _outcome_message(request, workshop, outcome)
     return back
@@ -149,65 +148,51 @@ def _groups(rows):
 def attendance(request, access, workshop_id):
     network = access.network
     workshop = get_workshop(network, workshop_id)
-    memberships = list(Membership.objects.active().filter(network=network).select_related("user", "organisation"))
     if request.method == "POST":
-        return _save_attendance(request, access, workshop, {membership.user_id for membership in memberships})
+        return _save_attendance(request, access, workshop)
 
-    all_registrations = list(Registration.objects.filter(workshop=workshop).select_related("user"))
-    by_user = {registration.user_id: registration for registration in all_registrations}
+    memberships = Membership.objects.active().filter(network=network).select_related("user", "organisation")
+    by_user = {registration.user_id: registration for registration in Registration.objects.filter(workshop=workshop)}
     rows = [Row(membership, by_user.get(membership.user_id)) for membership in memberships]
-    summary = {
-        "places": sum(1 for r in all_registrations if r.has_place),
-        "waiting": sum(1 for r in all_registrations if r.response == Response.YES and r.waitlisted),
-        "maybe": sum(1 for r in all_registrations if r.response == Response.MAYBE),
-        "no": sum(1 for r in all_registrations if r.response == Response.NO),
-        "none": sum(1 for row in rows if row.status == "none"),
-        "attended": sum(1 for r in all_registrations if r.attended is True),
-    }
-    waiting = sorted(
-        (r for r in all_registrations if r.response == Response.YES and r.waitlisted),
-        key=lambda registration: (registration.responded, registration.pk),
-    )
     context = {
         "access": access,
         "active_tab": "workshops",
         "workshop": workshop,
         "groups": _groups(rows),
         "members": len(rows),
-        "summary": summary,
-        "waiting": waiting,
-        "can_mark": not workshop.cancelled and registrations.has_started(workshop),
+        "summary": {**registrations.counts(workshop), "none": sum(1 for row in rows if row.status == "none")},
+        "waiting": registrations.waiting_list(workshop),
+        "can_mark": registrations.attendance_refusal(workshop) is None,
     }
     return TemplateResponse(request, "workshops/rsvp/attendance.html", context)
 
 
-def _save_attendance(request, access, workshop, member_ids):
+def _save_attendance(request, access, workshop):
     back = redirect("workshop-attendance", access.network.slug, workshop.pk)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Läsnäoloa ei tallennettu: lomakkeessa oli virheellisiä tietoja. Yritä uudelleen."))
         return back
-    people = form.cleaned_data["people"] | form.cleaned_data["attended"]
-    listed = people & member_ids
-    others = people - member_ids
     try:
-        attended = registrations.mark_attendance(workshop, listed, form.cleaned_data["attended"] & member_ids)
-    except registrations.RegistrationError as error:
-        messages.error(request, _("Läsnäoloa ei tallennettu: %(reason)s") % {"reason": error.message})
+        marked = registrations.mark_attendance(
+            workshop, access.network, form.cleaned_data["people"], form.cleaned_data["attended"]
+        )
+    except ActionError as refusal:
+        messages.error(request, _("Läsnäoloa ei tallennettu: %(reason)s") % {"reason": refusal.message})
         return back
-    if others:
+    if marked.skipped:
         messages.warning(
             request,
             ngettext(
                 "%(count)d henkilö ohitettiin, koska hän ei ole verkoston jäsen.",
                 "%(count)d henkilöä ohitettiin, koska he eivät ole verkoston jäseniä.",
-                len(others),
+                marked.skipped,
             )
-            % {"count": len(others)},
+            % {"count": marked.skipped},
         )
     messages.success(
         request,
         _("Läsnäolo tallennettu: %(attended)d / %(listed)d jäsentä osallistui.")
-        % {"attended": attended, "listed": len(listed)},
+        % {"attended": marked.attended, "listed": marked.listed},
     )
     return back

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.errors import ActionError
 from core.ratelimit import RateLimited
 from networks.decorators import facilitator_required, member_required
 from networks.forms import OrganisationRequestForm
@@ -46,7 +47,14 @@ def task_url(access, task, anchor=""):
 
 
 def render_task_form(request, access, workshop, form, task=None):
-    context = {"access": access, "active_tab": "workshops", "workshop": workshop, "task": task, "form": form}
+    context = {
+        "access": access,
+        "active_tab": "workshops",
+        "workshop": workshop,
+        "task": task,
+        "form": form,
+        "has_answers": task is not None and task.submissions.exists(),
+    }
     status = 400 if form.is_bound else 200
     return TemplateResponse(request, "workshops/tasks/task_form.html", context, status=status)
 
@@ -80,8 +88,8 @@ def edit(request, access, task_id):
     if form.is_valid():
         try:
             actions.update_task(task, **{name: form.cleaned_data[name] for name in TASK_FIELDS})
-        except actions.AnswerRefused as refusal:
-            form.add_error("answered_by", str(refusal))
+        except actions.TaskLocked as refusal:
+            form.add_error(refusal.field, refusal.message)
         else:
             messages.success(request, _("Tehtävän muutokset on tallennettu."))
             return redirect(task_url(access, task))
@@ -146,12 +154,17 @@ def detail(request, access, task_id):
         return render_task(request, access, task, organisation)
 
     rejected_text = request.POST.get("text", "")[:20000]
-    if not task.is_open:
+
+    def refused(refusal):
+        """The page with why nothing was saved, and the text the person sent, to copy."""
         return render_task(
-            request, access, task, organisation, refusal=actions.TaskClosed(), rejected_text=rejected_text, status=400
+            request, access, task, organisation, refusal=refusal, rejected_text=rejected_text, status=400
         )
-    if task.per_organisation and organisation is None:
-        return render_task(request, access, task, organisation, refusal=actions.NoOrganisation(), status=400)
+
+    try:
+        actions.check_can_answer(task, organisation)
+    except ActionError as refusal:
+        return refused(refusal)
     own = actions.own_submissions(task, request.user, organisation).prefetch_related("files").first()
     form = answer_form(own, request.POST, request.FILES)
     if not form.is_valid():
@@ -164,10 +177,6 @@ def detail(request, access, task_id):
             form.cleaned_data["text"],
             form.cleaned_data["files"],
             version=form.cleaned_data["version"],
-        )
-    except actions.TaskClosed as refusal:
-        return render_task(
-            request, access, task, organisation, refusal=refusal, rejected_text=rejected_text, status=400
         )
     except actions.AnswerChanged as refusal:
         # Show the newer answer, keep what the person wrote in the form, and let them save over it knowingly.
@@ -185,6 +194,8 @@ def detail(request, access, task_id):
             % {"name": refusal.submission.updated_by.display_name if refusal.submission.updated_by_id else "–"},
         )
         return render_task(request, access, task, organisation, form=form, status=400)
+    except ActionError as refusal:  # closed, or the organisation taken away, while the form was open
+        return refused(refusal)
     if submission.organisation_id:
         message = _("Organisaationne vastaus on tallennettu. Voitte muokata sitä %(due)s asti.")
     else:

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from networks.models import Membership, NetworkPage
-from workshops.feedback import close_due_feedback, closes_at
-from workshops.models import FeedbackRespondent, Registration, WorkshopPage
-from workshops.notifications import mail_once, member_users, notifiable, registrants
+from networks.models import NetworkPage
+from workshops.feedback import close_due_feedback, closes_at, expected_respondents
+from workshops.models import Registration, WorkshopPage
+from workshops.notifications import mail_once, registrants
 from workshops.signals import email_context
 
 REMINDER_WINDOW = timedelta(hours=24)
@@ -40,18 +40,11 @@ def reminder_recipients(workshop, network):
     return registrants(workshop, network, response=Registration.Response.YES, waitlisted=False)
 
 
-def feedback_recipients(workshop, network):
-    """Those who may give feedback: the members marked as attended, not the network's facilitators, not
-    those who have already answered, nor those who have left the network."""
-    attended = Registration.objects.filter(workshop=workshop, attended=True).values("user")
-    facilitators = Membership.objects.active().filter(network=network, role=Membership.Role.FACILITATOR)
-    answered = FeedbackRespondent.objects.filter(workshop=workshop).values("user")
-    return (
-        member_users(network)
-        .filter(pk__in=attended)
-        .exclude(pk__in=facilitators.values("user"))
-        .exclude(pk__in=answered)
-    )
+def mail_if_anyone(workshop, key, people, template_name, context):
+    """`mail_once`, unless nobody among `people` may be e-mailed yet: then the workshop is not marked as done."""
+    if not people.notifiable().exists():
+        return None
+    return mail_once(workshop, key, people, template_name, context)
 
 
 def send_reminders(now):
@@ -60,13 +53,10 @@ def send_reminders(now):
         mailings__key="reminder"
     )
     for workshop, network in workshops_with_networks(upcoming):
-        people = reminder_recipients(workshop, network)
-        if not notifiable(people).exists():
-            continue
-        sent = mail_once(
+        sent = mail_if_anyone(
             workshop,
             "reminder",
-            people,
+            reminder_recipients(workshop, network),
             "workshop_reminder",
             email_context(workshop, network),
         )
@@ -80,13 +70,10 @@ def send_feedback_requests(now):
         cancelled=False, end__lte=now, end__gt=now - FEEDBACK_WINDOW, feedback_closure__isnull=True
     ).exclude(mailings__key="feedback")
     for workshop, network in workshops_with_networks(ended):
-        people = feedback_recipients(workshop, network)
-        if not notifiable(people).exists():
-            continue
-        sent = mail_once(
+        sent = mail_if_anyone(
             workshop,
             "feedback",
-            people,
+            expected_respondents(workshop, network),
             "workshop_feedback_request",
             {**email_context(workshop, network), "closes": closes_at(workshop)},
         )
