@@ -114,7 +114,7 @@ def notify_mentions(message, room, author, users):
     Runs inside create_message's transaction after it has locked the room's row, so the messages of one room
     decide one after the other: the second always sees the e-mail the first recorded.
     """
-    wanting = [user for user in users if user.discussion_email != user.DiscussionEmail.NEVER]
+    wanting = [user for user in users if user.is_notifiable]
     if not wanting:
         return
     since = timezone.now() - timedelta(seconds=settings.DISCUSSION_MENTION_EMAIL_SECONDS)

@@ -22,12 +22,7 @@ MAX_MESSAGES_PER_DIGEST = 50
 
 def digest_recipients():
     User = get_user_model()  # noqa: N806
-    return User.objects.filter(
-        discussion_email__in=[User.DiscussionEmail.DAILY, User.DiscussionEmail.MENTIONS],
-        is_active=True,
-        deleted__isnull=True,
-        memberships__left__isnull=True,
-    ).distinct()
+    return User.objects.notifiable().filter(memberships__left__isnull=True).distinct()
 
 
 def already_seen(marker):

@@ -96,6 +96,15 @@ def refused(code, action, *args, **kwargs):
     return refusal.value
 
 
+def assert_queries(expected, **measured):
+    """Pins the queries of a page or an action measured at two (or more) data sizes: the same at every size
+    (nothing grows with the data) and exactly `expected`, so that a regression adding a query everywhere
+    shows too. E.g. assert_queries(7, small=small, large=large); `expected` may be a list or tuple."""
+    assert all(value == expected for value in measured.values()), (
+        f"expected {expected} queries at every size, measured {measured}"
+    )
+
+
 def queries_for(client, url):
     """Queries of one GET of `url`, after a first request has warmed what is filled once per process."""
     client.get(url)

@@ -10,9 +10,25 @@ from django.core.cache import cache
 from core.access import network_version_key, new_version
 from discussions import actions
 from discussions.models import Message, Room
+from tests.conftest import assert_queries
 from tests.discussions.conftest import signed_in
 from tests.discussions.sockets import DatabaseThreadQueries, joined, receive_until
 from tests.factories import make_membership, make_user
+
+# Queries pinned at both data sizes (tests.conftest.assert_queries).
+CONNECT_QUERIES = 14
+FRAME_QUERIES = {
+    "message.send": 11,
+    "message.edit": 5,
+    "message.delete": 4,
+    "read": 2,
+    "sync": 1,
+    "typing": 0,
+    "room.create": 4,
+}
+CHECKED_FRAME_QUERIES = 6  # a frame after an access change: the database check included
+SEND_QUERIES = 11  # a message, whatever the number of listeners: the sender's alone
+
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -90,8 +106,8 @@ async def test_connect_and_every_frame_run_the_same_queries_at_ten_times_the_siz
     await communicator.disconnect()
 
     assert len(rooms) > 20
-    assert large_connect == small_connect, f"connect: {small_connect} queries, then {large_connect}"
-    assert large == small, f"frames: {small}, then {large}"
+    assert_queries(CONNECT_QUERIES, small=small_connect, large=large_connect)
+    assert_queries(FRAME_QUERIES, small=small, large=large)
     assert small["typing"] == 0, "the access check of a frame is a cache read when nothing changed"
 
 
@@ -114,7 +130,7 @@ async def test_a_frame_after_an_access_change_costs_one_constant_database_check(
             await communicator.send_json_to(sync)
             await receive_until(communicator, "sync.result")
         counts.append(queries.count)
-    assert counts[0] == counts[1], f"a checked frame: {counts[0]} queries, then {counts[1]}"
+    assert_queries(CHECKED_FRAME_QUERIES, small=counts[0], large=counts[1])
     # The session, the user, the network's view restrictions and the network, the membership.
     assert counts[0] - unchanged == 5
     await communicator.disconnect()
@@ -142,6 +158,6 @@ async def test_fan_out_costs_the_receivers_nothing(connect, network_people):
             for communicator in (alice, *listeners):
                 await receive_until(communicator, "message.new")
         counts.append(queries.count)
-    assert counts[0] == counts[1], f"one listener: {counts[0]} queries, six: {counts[1]}"
+    assert_queries(SEND_QUERIES, one_listener=counts[0], six_listeners=counts[1])
     for communicator in (alice, *listeners):
         await communicator.disconnect()
