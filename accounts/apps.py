@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Käyttäjät")
 
     def ready(self):
+        # Connects the signal receivers, which import the models: Django's place for that is here.
         from . import signals  # noqa: F401

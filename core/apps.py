@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Perusta")
 
     def ready(self):
+        # Replaces a Wagtail admin widget method (docs/architecture.md, "Security headers"); Wagtail's admin
+        # modules import models, so not before the app registry is ready.
         from . import admin_csp
 
         admin_csp.install()
