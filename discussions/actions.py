@@ -6,6 +6,7 @@ then broadcast. The callers answer their own client — a redirect, an `ack` —
 are in discussions.queries.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,11 +17,13 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import RateLimit
 from core.text import mention_handle, mentioned_handles, render_markdown
-from networks.models import Membership
+from networks.models import Membership, NetworkPage
+from workshops.models import WorkshopPage
 
 from . import events
 from .models import MentionEmail, Message, ReadMarker, Room
@@ -29,7 +32,8 @@ MAX_BODY_LENGTH = 10_000
 MAX_CLIENT_ID_LENGTH = 64
 
 
-def validate_body(body):
+def validate_body(body: object) -> str:
+    """The message text stripped, or an ActionError: `body` may be anything a socket sent."""
     if not isinstance(body, str) or not body.strip():
         raise ActionError("empty", _("Viesti on tyhjä."))
     if len(body) > MAX_BODY_LENGTH:
@@ -41,7 +45,9 @@ def validate_body(body):
     return body.strip()
 
 
-def create_message(room, author, body, client_id, reply_to=None):
+def create_message(
+    room: Room, author: User, body: object, client_id: object, reply_to: object = None
+) -> tuple[Message, bool]:
     """Stores a message once per (author, client_id) and returns (message, created); the room hears of it.
 
     A retry with the same client_id returns the stored message and created=False, so the sender gets the
@@ -90,14 +96,14 @@ def create_message(room, author, body, client_id, reply_to=None):
     return message, True
 
 
-def mentionable_members(network_id, body):
+def mentionable_members(network_id: int, body: str) -> dict[str, tuple[User, str]]:
     """{handle: (user, directory URL)} of the network's members that `body` mentions; one query, and none
     when the text mentions nobody."""
     handles = mentioned_handles(body)
     if not handles:
         return {}
     members = Membership.objects.active().filter(network_id=network_id).select_related("user", "network")
-    found = {}
+    found: dict[str, tuple[User, str]] = {}
     for membership in members:
         handle = mention_handle(membership.user)
         if handle in handles:
@@ -106,7 +112,7 @@ def mentionable_members(network_id, body):
     return found
 
 
-def notify_mentions(message, room, author, users):
+def notify_mentions(message: Message, room: Room, author: User, users: Sequence[User]) -> None:
     """E-mails the mentioned people at once (after commit): at most one e-mail per person and room in
     DISCUSSION_MENTION_EMAIL_SECONDS, and none to people who asked for no discussion e-mail. A mention that
     is not e-mailed now reaches the person in the digest. Two queries, however many people are mentioned.
@@ -130,7 +136,7 @@ def notify_mentions(message, room, author, users):
 
 
 @transaction.atomic
-def edit_message(message, editor, body):
+def edit_message(message: Message, editor: User, body: object) -> Message:
     if message.author_id != editor.pk:
         raise ActionError("forbidden", _("Voit muokata vain omia viestejäsi."))
     if message.deleted is not None:
@@ -149,7 +155,7 @@ def edit_message(message, editor, body):
 
 
 @transaction.atomic
-def delete_message(message, user, *, is_facilitator=False, reason=""):
+def delete_message(message: Message, user: User, *, is_facilitator: bool = False, reason: str = "") -> Message:
     """The author deletes their own message; a facilitator may hide anyone's, with a reason."""
     if message.author_id != user.pk and not is_facilitator:
         raise ActionError("forbidden", _("Voit poistaa vain omia viestejäsi."))
@@ -163,7 +169,7 @@ def delete_message(message, user, *, is_facilitator=False, reason=""):
     return message
 
 
-def mark_read(user, room, seq):
+def mark_read(user: User, room: Room, seq: int) -> int:
     """Moves the read marker forward (never back) and returns the room's unread count for the person. No event:
     the count is the answer to the person's own socket."""
     seq = max(0, min(int(seq), room.last_seq))
@@ -175,7 +181,7 @@ def mark_read(user, room, seq):
 
 
 @transaction.atomic
-def create_topic_room(network, user, title):
+def create_topic_room(network: NetworkPage, user: User, title: str) -> Room:
     title = (title or "").strip()
     if not title:
         raise ActionError("invalid", _("Anna aiheelle otsikko."))
@@ -185,7 +191,7 @@ def create_topic_room(network, user, title):
     return room
 
 
-def ensure_general_room(network):
+def ensure_general_room(network: NetworkPage) -> Room:
     """The network's general room. No event: it is made with the network, and every socket makes sure of it
     before it lists the rooms."""
     room, _created = Room.objects.get_or_create(
@@ -194,7 +200,7 @@ def ensure_general_room(network):
     return room
 
 
-def ensure_workshop_room(workshop):
+def ensure_workshop_room(workshop: WorkshopPage) -> Room:
     """The workshop's room, made with the workshop page. No event: open sockets list it when they next connect."""
     network = workshop.get_parent().specific
     room, _created = Room.objects.get_or_create(
@@ -204,7 +210,7 @@ def ensure_workshop_room(workshop):
 
 
 @transaction.atomic
-def set_room_closed(room, closed):
+def set_room_closed(room: Room, closed: bool) -> Room:
     room.is_closed = bool(closed)
     room.save(update_fields=["is_closed"])
     events.room_updated(room)
@@ -212,7 +218,7 @@ def set_room_closed(room, closed):
 
 
 @transaction.atomic
-def pin_message(room, message):
+def pin_message(room: Room, message: Message | None) -> Room:
     if message is not None and (message.room_id != room.pk or message.deleted is not None):
         raise ActionError("invalid", _("Viestiä ei voi kiinnittää."))
     room.pinned_message = message
@@ -221,22 +227,22 @@ def pin_message(room, message):
     return room
 
 
-def check_message_rate(user):
+def check_message_rate(user: User) -> None:
     """Refuses a send beyond DISCUSSION_RATE_LIMIT = (messages, seconds) per person, saying when to retry."""
     hit_rate_limit("discussion-message", settings.DISCUSSION_RATE_LIMIT, user, _("Lähetät viestejä liian tiheään."))
 
 
-def check_room_rate(user):
+def check_room_rate(user: User) -> None:
     """Refuses a topic room beyond DISCUSSION_ROOM_RATE_LIMIT = (rooms, seconds) per person."""
     hit_rate_limit("discussion-room", settings.DISCUSSION_ROOM_RATE_LIMIT, user, _("Avaat aiheita liian tiheään."))
 
 
-def check_edit_rate(user):
+def check_edit_rate(user: User) -> None:
     """Refuses an edit beyond DISCUSSION_EDIT_RATE_LIMIT = (edits, seconds) per person."""
     hit_rate_limit("discussion-edit", settings.DISCUSSION_EDIT_RATE_LIMIT, user, _("Muokkaat viestejä liian tiheään."))
 
 
-def hit_rate_limit(name, limit_and_window, user, reason):
+def hit_rate_limit(name: str, limit_and_window: tuple[int, int], user: User, reason: str) -> None:
     """Counts one attempt of the person's; RateLimited (an ActionError) when the limit is reached."""
     limit, window = limit_and_window
     RateLimit(name, limit, window).hit(user.pk, reason=reason)

@@ -19,13 +19,17 @@ consumer's, built with `frame()` too; they are not events.
 
 import json
 import logging
+from collections.abc import Iterable
 from functools import partial
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 from django.db import transaction
 
-from .queries import room_summary, serialise_message
+from accounts.models import User
+
+from .models import Message, Room
+from .queries import PersonObject, room_summary, serialise_message
 
 logger = logging.getLogger(__name__)
 
@@ -53,60 +57,60 @@ def user_group(user_id: int) -> str:
 # -- frames ---------------------------------------------------------------------------------------------------
 
 
-def frame(type_: str, **fields) -> str:
+def frame(type_: str, **fields: object) -> str:
     """A protocol frame as the text sent on the socket."""
     return json.dumps({"type": type_, **fields}, ensure_ascii=False, separators=(",", ":"))
 
 
-def message_frame(type_: str, message) -> str:
+def message_frame(type_: str, message: Message) -> str:
     """`message.new` or `message.updated`: the whole message object."""
     return frame(type_, message=serialise_message(message))
 
 
-def deleted_frame(message) -> str:
+def deleted_frame(message: Message) -> str:
     return frame("message.deleted", id=message.id, room=message.room_id, hidden_reason=message.hidden_reason)
 
 
-def room_frame(type_: str, room) -> str:
+def room_frame(type_: str, room: Room) -> str:
     """`room.created` or `room.updated`: the room object, as in `rooms`."""
     return frame(type_, room=room_summary(room))
 
 
-def typing_frame(room_id: int, user) -> str:
+def typing_frame(room_id: int, user: User) -> str:
     return frame("typing", room=room_id, user={"id": user.pk, "name": user.display_name})
 
 
-def presence_frame(online: list[dict]) -> str:
+def presence_frame(online: list[PersonObject]) -> str:
     return frame("presence", online=online)
 
 
 # -- the events of actions (sent after the commit) ------------------------------------------------------------
 
 
-def message_created(message) -> None:
+def message_created(message: Message) -> None:
     send_on_commit(room_group(message.room_id), message_frame("message.new", message))
 
 
-def message_updated(message) -> None:
+def message_updated(message: Message) -> None:
     send_on_commit(room_group(message.room_id), message_frame("message.updated", message))
 
 
-def message_deleted(message) -> None:
+def message_deleted(message: Message) -> None:
     """A deletion by its author, or a facilitator's hiding (with the reason shown in its place)."""
     send_on_commit(room_group(message.room_id), deleted_frame(message))
 
 
-def room_created(room) -> None:
+def room_created(room: Room) -> None:
     """To the whole network: every open socket joins the new room's group (DiscussionConsumer.room_created)."""
     send_on_commit(network_group(room.network_id), room_frame("room.created", room), event=ROOM_CREATED)
 
 
-def room_updated(room) -> None:
+def room_updated(room: Room) -> None:
     """Closed or opened, a message pinned or unpinned: to the whole network, which lists the room."""
     send_on_commit(network_group(room.network_id), room_frame("room.updated", room))
 
 
-def access_changed(user_ids, network_ids) -> None:
+def access_changed(user_ids: Iterable[int], network_ids: Iterable[int]) -> None:
     """The open sockets of these people and networks check their access now (it changed and is committed)."""
     for group in [user_group(pk) for pk in user_ids] + [network_group(pk) for pk in network_ids]:
         send(group, {"type": ACCESS_CHANGED})
@@ -120,7 +124,7 @@ def send_on_commit(group: str, text: str, event: str = FRAME) -> None:
     transaction.on_commit(partial(send, group, {"type": event, "text": text}))
 
 
-def send(group: str, event: dict) -> None:
+def send(group: str, event: dict[str, str]) -> None:
     """Sends an event to a group now, from synchronous code (an action's commit, a signal). A channel layer
     failure is logged, never raised: what changed is stored, and the sockets catch up with their next sync."""
     try:
@@ -131,7 +135,7 @@ def send(group: str, event: dict) -> None:
         logger.exception("Sending to %s failed", group)
 
 
-async def send_now(channel_layer, group: str, text: str) -> None:
+async def send_now(channel_layer: BaseChannelLayer, group: str, text: str) -> None:
     """Sends a finished frame from the consumer's event loop: presence and typing, which store nothing."""
     try:
         await channel_layer.group_send(group, {"type": FRAME, "text": text})

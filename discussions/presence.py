@@ -11,11 +11,14 @@ import logging
 import time
 
 from channels.db import database_sync_to_async
+from channels.layers import BaseChannelLayer
 from django.core.cache import cache
 
+from accounts.models import User
 from networks.models import Membership
 
 from . import events
+from .queries import PersonObject
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ def presence_key(network_id: int, user_id: int) -> str:
     return f"presence:{network_id}:{user_id}"
 
 
-def count_connection(network_id: int, user_id: int, delta: int) -> list[dict]:
+def count_connection(network_id: int, user_id: int, delta: int) -> list[PersonObject]:
     """Counts one of the person's sockets in (+1) or out (-1); returns who of the network is online."""
     key = presence_key(network_id, user_id)
     cache.add(key, 0, timeout=PRESENCE_TTL)
@@ -39,7 +42,7 @@ def count_connection(network_id: int, user_id: int, delta: int) -> list[dict]:
     return online_members(network_id)
 
 
-def online_members(network_id: int) -> list[dict]:
+def online_members(network_id: int) -> list[PersonObject]:
     """Who of the network has at least one open socket (in any process): one query and one cache read."""
     members = list(
         Membership.objects.active()
@@ -54,23 +57,23 @@ def online_members(network_id: int) -> list[dict]:
     ]
 
 
-async def join(channel_layer, network_id: int, user_id: int) -> list[dict]:
+async def join(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> list[PersonObject]:
     """A socket opened: counts it, tells the others (coalesced) and returns the list for the socket itself."""
     online = await database_sync_to_async(count_connection)(network_id, user_id, +1)
     announce(channel_layer, network_id)
     return online
 
 
-async def leave(channel_layer, network_id: int, user_id: int) -> None:
+async def leave(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> None:
     await database_sync_to_async(count_connection)(network_id, user_id, -1)
     announce(channel_layer, network_id)
 
 
 # network id → the pending announcement of its presence in this process (see announce)
-_announcements = {}
+_announcements: dict[int, asyncio.Task[None]] = {}
 
 
-def announce(channel_layer, network_id: int) -> None:
+def announce(channel_layer: BaseChannelLayer, network_id: int) -> None:
     """Tells the network who is online, once per PRESENCE_COALESCE_SECONDS however many sockets came or went.
 
     A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
@@ -83,7 +86,7 @@ def announce(channel_layer, network_id: int) -> None:
     _announcements[network_id] = loop.create_task(_announce_later(channel_layer, network_id))
 
 
-async def _announce_later(channel_layer, network_id):
+async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> None:
     await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
     # From here on a change schedules an announcement of its own: this one may have read the list before it.
     if _announcements.get(network_id) is asyncio.current_task():
@@ -101,11 +104,11 @@ class Typing:
 
     __slots__ = ("channel_layer", "last")  # one per open socket: kept small
 
-    def __init__(self, channel_layer):
+    def __init__(self, channel_layer: BaseChannelLayer) -> None:
         self.channel_layer = channel_layer
-        self.last = {}  # room id → when this socket last told the room
+        self.last: dict[int, float] = {}  # room id → when this socket last told the room
 
-    async def announce(self, room_id: int, user) -> None:
+    async def announce(self, room_id: int, user: User) -> None:
         now = time.monotonic()
         if now - self.last.get(room_id, 0) < TYPING_INTERVAL:
             return  # dropped silently: typing is a hint

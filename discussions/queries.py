@@ -4,7 +4,13 @@ Views, the consumer and the events all read through these; none of them changes 
 discussions.actions). Each runs a fixed number of queries, however many messages, rooms or members there are.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import TypedDict
+
 from django.db.models import Case, F, IntegerField, Value, When
+
+from accounts.models import User
+from networks.models import NetworkPage
 
 from .models import Message, ReadMarker, Room
 
@@ -19,7 +25,41 @@ KIND_ORDER = Case(
 )
 
 
-def network_rooms(network) -> list[Room]:
+# The protocol's objects (docs/realtime.md), as the frames carry them.
+
+
+class PersonObject(TypedDict):
+    """A message's author, who is typing, one of who is online."""
+
+    id: int
+    name: str
+
+
+class MessageObject(TypedDict):
+    id: int
+    room: int
+    seq: int
+    author: PersonObject
+    body: str  # "" once deleted or hidden
+    body_html: str
+    created: str  # ISO 8601
+    edited: str | None
+    deleted: bool
+    hidden_reason: str
+    reply_to: int | None
+    client_id: str
+
+
+class RoomObject(TypedDict):
+    id: int
+    title: str
+    kind: str
+    closed: bool
+    pinned: int | None  # the pinned message's id
+    last_seq: int
+
+
+def network_rooms(network: NetworkPage) -> list[Room]:
     """The network's rooms in the order people look for them (one query)."""
     return list(
         Room.objects.filter(network=network).order_by(
@@ -28,19 +68,19 @@ def network_rooms(network) -> list[Room]:
     )
 
 
-def unread_counts(user, rooms) -> dict[int, int]:
+def unread_counts(user: User, rooms: Sequence[Room]) -> dict[int, int]:
     """{room id: unread count} for the given rooms, in one query."""
     read = dict(ReadMarker.objects.filter(user=user, room__in=rooms).values_list("room_id", "last_read_seq"))
     return {room.pk: max(0, room.last_seq - read.get(room.pk, 0)) for room in rooms}
 
 
-def messages_after(room, after: int, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:
+def messages_after(room: Room, after: int, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:
     """The room's messages with seq > after, oldest first, at most `limit`; and whether that was all."""
     batch = list(Message.objects.filter(room=room, seq__gt=after).select_related("author").order_by("seq")[: limit + 1])
     return batch[:limit], len(batch) <= limit
 
 
-def messages_before(room, before: int | None = None, limit: int = 50) -> list[Message]:
+def messages_before(room: Room, before: int | None = None, limit: int = 50) -> list[Message]:
     """A page of history, newest first: keyset pagination on (room, seq), as fast at 100 000 as at 100."""
     messages = Message.objects.filter(room=room).select_related("author").order_by("-seq")
     if before is not None:
@@ -48,12 +88,12 @@ def messages_before(room, before: int | None = None, limit: int = 50) -> list[Me
     return list(messages[:limit])
 
 
-def message_in_rooms(message_id: int, room_ids) -> Message | None:
+def message_in_rooms(message_id: int, room_ids: Iterable[int]) -> Message | None:
     """The message with its author, if it is in one of these rooms (a socket's rooms): else None."""
     return Message.objects.select_related("author").filter(pk=message_id, room_id__in=room_ids).first()
 
 
-def serialise_message(message: Message) -> dict:
+def serialise_message(message: Message) -> MessageObject:
     """The protocol's message object. Hidden and deleted messages keep their place but not their text."""
     removed = message.deleted is not None
     return {
@@ -72,7 +112,7 @@ def serialise_message(message: Message) -> dict:
     }
 
 
-def room_summary(room: Room) -> dict:
+def room_summary(room: Room) -> RoomObject:
     """The protocol's room object (in `rooms`, `room.created` and `room.updated`)."""
     return {
         "id": room.pk,

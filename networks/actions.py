@@ -9,8 +9,9 @@ through networks.signals) and queue their e-mail for after the commit. A refused
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,11 +23,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.models import User
 from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import RateLimit, RateLimited, cooldown
 
-from .models import Invitation, JoinRequest, Membership, NetworkPage
+from .access import NetworkAccess
+from .models import Invitation, JoinRequest, Membership, NetworkPage, Organisation
 
 
 class UnknownRole(ActionError):
@@ -73,14 +76,16 @@ class AlreadyDecided(ActionError):
     message = gettext_lazy("Pyyntö on jo käsitelty.")
 
 
-def hash_token(token):
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 # ---------- Members and roles ----------
 
 
-def add_member(network, user, role=Membership.Role.MEMBER, organisation=None):
+def add_member(
+    network: NetworkPage, user: User, role: str = Membership.Role.MEMBER, organisation: Organisation | None = None
+) -> tuple[Membership, bool]:
     """Makes `user` a member of `network`. An existing active membership is kept as it is, so inviting or
     accepting someone twice — even at the same moment — never downgrades or duplicates them."""
     existing = Membership.objects.active().filter(user=user, network=network).first()
@@ -94,12 +99,12 @@ def add_member(network, user, role=Membership.Role.MEMBER, organisation=None):
     return membership, True
 
 
-def check_role(role):
+def check_role(role: str) -> None:
     if role not in Membership.Role.values:
         raise UnknownRole()
 
 
-def check_keeps_a_facilitator(membership, by, role=None):
+def check_keeps_a_facilitator(membership: Membership, by: User, role: str | None = None) -> None:
     """Refuses a facilitator's own step-down — to `role`, or out of the network when `role` is None — while
     they are its only facilitator: someone must be left to run it. `by` is the person making the change
     (programme staff may still change a lone facilitator's membership)."""
@@ -125,7 +130,7 @@ def check_keeps_a_facilitator(membership, by, role=None):
     raise LastFacilitator(message=message)
 
 
-def _locked(membership):
+def _locked(membership: Membership) -> Membership:
     """The membership as it is now, its row locked until the transaction ends; MembershipEnded if it has ended.
 
     The network's facilitators are locked first, always in the same order, so that two facilitators who step
@@ -144,7 +149,7 @@ def _locked(membership):
 
 
 @transaction.atomic
-def change_role(membership, role, by=None):
+def change_role(membership: Membership, role: str, by: User | None = None) -> bool:
     """Gives the member `role`. Returns False when it was their role already. `by`: who changes it, for
     `check_keeps_a_facilitator` (None: the system, which may)."""
     check_role(role)
@@ -159,7 +164,7 @@ def change_role(membership, role, by=None):
 
 
 @transaction.atomic
-def end_membership(membership):
+def end_membership(membership: Membership) -> Membership:
     """Ends the membership today. Access ends at once: the groups are synchronised in this transaction."""
     membership.left = timezone.localdate()
     membership.save(update_fields=["left"])
@@ -167,7 +172,7 @@ def end_membership(membership):
 
 
 @transaction.atomic
-def remove_member(membership, by):
+def remove_member(membership: Membership, by: User) -> Membership:
     """`by` (a facilitator, or staff) removes the member from the network: `end_membership`, unless
     `check_keeps_a_facilitator` refuses it."""
     check_keeps_a_facilitator(_locked(membership), by)
@@ -175,7 +180,7 @@ def remove_member(membership, by):
 
 
 @transaction.atomic
-def set_organisation(membership, organisation):
+def set_organisation(membership: Membership, organisation: Organisation | None) -> Membership:
     """Sets the organisation the member acts for in the network: from now on they read and write that
     organisation's shared answers, and the directory lists them under it."""
     membership.organisation = organisation
@@ -187,7 +192,7 @@ def set_organisation(membership, organisation):
 ORGANISATION_REQUESTS = RateLimit("organisation-request", limit=1, window=12 * 3600)
 
 
-def check_organisation_request(membership):
+def check_organisation_request(membership: Membership) -> None:
     """Refuses a member who already acts for an organisation in the network: only a facilitator changes it."""
     if membership.organisation_id is not None:
         raise HasOrganisation(
@@ -196,7 +201,7 @@ def check_organisation_request(membership):
         )
 
 
-def request_organisation(membership, organisation):
+def request_organisation(membership: Membership, organisation: Organisation) -> int:
     """E-mails the network's facilitators (the programme office when it has none) that a member asks to be
     attached to `organisation`. Nothing changes until a facilitator sets it. Returns the number of
     recipients; refuses what `check_organisation_request` does, and RateLimited if they asked a moment ago."""
@@ -217,7 +222,7 @@ def request_organisation(membership, organisation):
     return len(recipients)
 
 
-def facilitator_addresses(network):
+def facilitator_addresses(network: NetworkPage) -> list[str]:
     """Who answers for the network: its active facilitators, or the programme office if it has none."""
     addresses = list(
         Membership.objects.active()
@@ -234,7 +239,7 @@ def facilitator_addresses(network):
 INVITATION_WINDOW = timedelta(hours=1)
 
 
-def check_invitation_rate(inviter, count):
+def check_invitation_rate(inviter: User, count: int) -> None:
     """Refuses invitations beyond INVITATIONS_PER_HOUR per person (in all networks together), counted from the
     invitations themselves: a stolen facilitator account cannot turn the site into a mass mailer."""
     limit = settings.INVITATIONS_PER_HOUR
@@ -258,14 +263,20 @@ def check_invitation_rate(inviter, count):
 class InvitationsSent:
     """What `send_invitations` did, address by address."""
 
-    invited: list = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
     # Of the invited, those whose earlier open invitation was revoked for the new one.
-    replaced: list = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
     # Those not invited because they are members already.
-    members: list = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
 
 
-def send_invitations(network, addresses, role, organisation, invited_by):
+def send_invitations(
+    network: NetworkPage,
+    addresses: Iterable[str],
+    role: str,
+    organisation: Organisation | None,
+    invited_by: User,
+) -> InvitationsSent:
     """Invites every address with the same role and organisation, in one transaction (the e-mails go after it
     commits). All or nothing: `check_role` and `check_invitation_rate` refuse the whole batch.
 
@@ -285,7 +296,7 @@ def send_invitations(network, addresses, role, organisation, invited_by):
             .filter(address__in=addresses)
             .values_list("address", flat=True)
         )
-        open_invitations = {}
+        open_invitations: dict[str, list[Invitation]] = {}
         for invitation in Invitation.objects.select_for_update().filter(
             network=network,
             email__in=addresses,
@@ -307,7 +318,9 @@ def send_invitations(network, addresses, role, organisation, invited_by):
     return sent
 
 
-def create_invitation(network, email, role, organisation, invited_by):
+def create_invitation(
+    network: NetworkPage, email: str, role: str, organisation: Organisation | None, invited_by: User
+) -> tuple[Invitation, str]:
     """Creates an invitation and e-mails its link. Returns (invitation, token); the token is never stored."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -333,14 +346,14 @@ def create_invitation(network, email, role, organisation, invited_by):
     return invitation, token
 
 
-def find_invitation(token):
+def find_invitation(token: str) -> Invitation | None:
     """The invitation for this token whatever its state, or None for a token that never existed."""
     if not token or len(token) > 100:
         return None
     return Invitation.objects.select_related("network", "organisation").filter(token_hash=hash_token(token)).first()
 
 
-def invitation_state(invitation):
+def invitation_state(invitation: Invitation | None) -> str:
     """Where an invitation link stands: "open", or why it does not work: "unknown" (no such invitation),
     "used", "revoked", "expired" or "unavailable" (its network is no longer published)."""
     if invitation is None:
@@ -357,14 +370,14 @@ def invitation_state(invitation):
 
 
 @transaction.atomic
-def accept_invitation(token, user):
+def accept_invitation(token: str, user: User) -> Membership:
     """Turns an open invitation into a membership. Refuses every other `invitation_state`: unknown, used,
     revoked and expired tokens (InvitationClosed), and a network that is no longer published."""
     invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
     state = invitation_state(invitation)
     if state == "unavailable":
         raise NetworkUnavailable()
-    if state != "open":
+    if invitation is None or state != "open":
         raise InvitationClosed()
     membership, _created = add_member(invitation.network, user, invitation.role, invitation.organisation)
     invitation.accepted = timezone.now()
@@ -373,13 +386,13 @@ def accept_invitation(token, user):
     return membership
 
 
-def _revoke(invitation):
+def _revoke(invitation: Invitation) -> None:
     invitation.revoked = timezone.now()
     invitation.save(update_fields=["revoked"])
 
 
 @transaction.atomic
-def revoke_invitation(invitation):
+def revoke_invitation(invitation: Invitation) -> None:
     """Revokes an open invitation: its link stops working. Refuses (InvitationClosed) one already used,
     revoked or expired, decided under the invitation's row lock."""
     current = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -394,13 +407,13 @@ def revoke_invitation(invitation):
 # ---------- Join requests ----------
 
 
-def _declined_reason(declined):
+def _declined_reason(declined: datetime) -> str:
     return _("Edellistä pyyntöäsi tähän verkostoon ei hyväksytty %(date)s.") % {
         "date": date_format(timezone.localtime(declined), "j.n.Y")
     }
 
 
-def check_join_request(access):
+def check_join_request(access: NetworkAccess) -> None:
     """Refuses a join request from the network's page for what the person's NetworkAccess tells: a network not
     open for applications, a member, a request already waiting, and a new request within
     JOIN_REQUEST_COOLDOWN_DAYS of a declined one (RateLimited)."""
@@ -415,7 +428,7 @@ def check_join_request(access):
         raise RateLimited((access.may_reapply_from - timezone.now()).total_seconds(), _declined_reason(declined))
 
 
-def request_to_join(network, user, organisation, motivation):
+def request_to_join(network: NetworkPage, user: User, organisation: Organisation, motivation: str) -> JoinRequest:
     """Records a join request and tells the network's facilitators (`facilitator_addresses`). Refuses a second
     pending request (PendingRequest) and, within JOIN_REQUEST_COOLDOWN_DAYS of a declined request to the same
     network, RateLimited: the facilitators' answer is not worn down by repeats."""
@@ -443,7 +456,7 @@ def request_to_join(network, user, organisation, motivation):
 
 
 @transaction.atomic
-def decide_join_request(join_request, accept, decided_by):
+def decide_join_request(join_request: JoinRequest, accept: bool, decided_by: User) -> JoinRequest:
     """Accepts (the applicant becomes a member) or declines a pending request; the applicant is told.
     Refuses a request already decided (AlreadyDecided), under its row lock."""
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)

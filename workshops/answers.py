@@ -16,11 +16,14 @@ A file leaves the private storage when its row is deleted, also through a cascad
 workshop deleted), once the deletion commits (receiver at the end of this module).
 """
 
-from datetime import UTC, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -28,14 +31,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import cooldown
 from core.text import render_markdown
-from networks.models import Membership
+from networks.access import NetworkAccess
+from networks.models import Membership, NetworkPage, Organisation
 
 from .forms.tasks import display_name
-from .models import Submission, SubmissionFile, Task
+from .models import Submission, SubmissionFile, Task, WorkshopPage
 from .notifications import mail_once, member_users
 
 
@@ -58,7 +63,7 @@ class AnswerChanged(ActionError):
     code = "answer_changed"
     message = _("Vastausta on muokattu sillä välin, kun kirjoitit omaasi.")
 
-    def __init__(self, submission):
+    def __init__(self, submission: Submission) -> None:
         super().__init__()
         self.submission = submission
 
@@ -90,12 +95,12 @@ class VisibilityLocked(TaskLocked):
 # ---------- Tasks ----------
 
 
-def task_path(task, network):
+def task_path(task: Task, network: NetworkPage) -> str:
     return reverse("task", args=[network.slug, task.pk])
 
 
 @transaction.atomic
-def create_task(workshop, network, author, **fields):
+def create_task(workshop: WorkshopPage, network: NetworkPage, author: User, **fields: object) -> tuple[Task, int]:
     """Creates the task and e-mails the network's members about it once (not its author). Returns
     (task, number of recipients)."""
     task = Task(workshop=workshop, created_by=author, **fields)
@@ -111,7 +116,7 @@ def create_task(workshop, network, author, **fields):
     return task, recipients or 0
 
 
-def check_task_change(task, fields, answered):
+def check_task_change(task: Task, fields: Mapping[str, object], answered: bool) -> None:
     """Refuses what a task's answers (`answered`: it has some) no longer allow: changing who answers, which
     would leave the answers without their owner, and opening answers given as private to every member."""
     if not answered:
@@ -123,7 +128,7 @@ def check_task_change(task, fields, answered):
 
 
 @transaction.atomic
-def update_task(task, **fields):
+def update_task(task: Task, **fields: object) -> Task:
     """Saves the facilitator's changes. What the answers lock (`check_task_change`) is decided under the task's
     lock, so an answer that came in while the form was open counts."""
     locked = Task.objects.select_for_update().get(pk=task.pk)
@@ -138,19 +143,21 @@ def update_task(task, **fields):
 # ---------- Who may read and change an answer ----------
 
 
-def is_own(submission, user, organisation):
+def is_own(submission: Submission, user: User, organisation: Organisation | None) -> bool:
     """The person's own answer, or their organisation's shared one."""
     if submission.organisation_id is None:
         return submission.user_id == user.pk
     return organisation is not None and submission.organisation_id == organisation.pk
 
 
-def may_read(access, task, submission, user, organisation):
+def may_read(
+    access: NetworkAccess, task: Task, submission: Submission, user: User, organisation: Organisation | None
+) -> bool:
     """Facilitators and staff read every answer; members their own, and all when the task shows them."""
     return access.is_facilitator or task.answers_visible or is_own(submission, user, organisation)
 
 
-def own_submissions(task, user, organisation):
+def own_submissions(task: Task, user: User, organisation: Organisation | None) -> QuerySet[Submission]:
     """The answer that is the person's to write: their own, or their organisation's for a shared task."""
     if task.per_organisation:
         if organisation is None:
@@ -159,7 +166,7 @@ def own_submissions(task, user, organisation):
     return Submission.objects.filter(task=task, user=user, organisation__isnull=True)
 
 
-def version_of(submission):
+def version_of(submission: Submission | None) -> str:
     """What the answer form remembers of the answer it was opened on: when it was last saved."""
     return "" if submission is None else submission.updated.astimezone(UTC).isoformat()
 
@@ -167,7 +174,7 @@ def version_of(submission):
 # ---------- Answers ----------
 
 
-def check_can_answer(task, organisation):
+def check_can_answer(task: Task, organisation: Organisation | None) -> None:
     """Refuses an answer after the due date, and one to a shared task from a person whom no facilitator has
     attached to an organisation in the network."""
     if not task.is_open:
@@ -176,17 +183,24 @@ def check_can_answer(task, organisation):
         raise NoOrganisation()
 
 
-def _storage():
+def _storage() -> Storage:
     return SubmissionFile._meta.get_field("file").storage
 
 
-def save_answer(task, user, organisation, text, uploads, version=None):
+def save_answer(
+    task: Task,
+    user: User,
+    organisation: Organisation | None,
+    text: str,
+    uploads: Iterable[File],
+    version: str | None = None,
+) -> Submission:
     """Saves the person's answer (for a shared task, their organisation's) with new files, all or nothing.
 
     Raises what `check_can_answer` refuses (under the task's lock), and AnswerChanged if `version` (from the
     form) is not the answer's current one.
     """
-    written = []
+    written: list[str] = []
     try:
         with transaction.atomic():
             # The task row serialises answers with each other and with the facilitator's edits.
@@ -217,7 +231,7 @@ def save_answer(task, user, organisation, text, uploads, version=None):
     return submission
 
 
-def delete_answer_file(attachment):
+def delete_answer_file(attachment: SubmissionFile) -> bool:
     """Removes one file of an answer before the due date; the stored file goes when the deletion commits.
     An answer left with neither text nor files is removed too (it no longer counts as answered).
     Returns True if the whole answer went."""
@@ -234,7 +248,7 @@ def delete_answer_file(attachment):
 
 
 @receiver(post_delete, sender=SubmissionFile, dispatch_uid="workshops.answers.remove_stored_file")
-def remove_stored_file(sender, instance, **kwargs):
+def remove_stored_file(sender: type[SubmissionFile], instance: SubmissionFile, **kwargs: object) -> None:
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
@@ -246,7 +260,7 @@ def remove_stored_file(sender, instance, **kwargs):
 class MemberRow:
     """One expected answerer in the overview, with their answer (per-person tasks) if they have one."""
 
-    def __init__(self, user, submission=None):
+    def __init__(self, user: User, submission: Submission | None = None) -> None:
         self.user = user
         self.submission = submission
 
@@ -255,24 +269,24 @@ class OrganisationGroup:
     """An organisation's members in the overview (organisation None: members without one) and, for a
     shared task, the organisation's answer."""
 
-    def __init__(self, organisation):
+    def __init__(self, organisation: Organisation | None) -> None:
         self.organisation = organisation
-        self.members = []
-        self.submission = None
+        self.members: list[MemberRow] = []
+        self.submission: Submission | None = None
 
     @property
-    def answered_count(self):
+    def answered_count(self) -> int:
         return sum(1 for row in self.members if row.submission is not None)
 
     @property
-    def pending_members(self):
+    def pending_members(self) -> list[MemberRow]:
         return [row for row in self.members if row.submission is None]
 
 
 class AnswerStatus:
     """Who has and has not answered a task, per organisation. Two queries whatever the numbers."""
 
-    def __init__(self, task, network):
+    def __init__(self, task: Task, network: NetworkPage) -> None:
         self.task = task
         memberships = (
             Membership.objects.active()
@@ -285,7 +299,7 @@ class AnswerStatus:
             .select_related("user", "organisation", "updated_by")
             .annotate(file_count=Count("files"))
         )
-        groups = {}
+        groups: dict[int | None, OrganisationGroup] = {}
         if task.per_organisation:
             by_organisation = {s.organisation_id: s for s in submissions if s.organisation_id is not None}
             for membership in memberships:
@@ -310,26 +324,27 @@ class AnswerStatus:
         for group in groups.values():
             group.members.sort(key=lambda row: (row.user.last_name.casefold(), row.user.display_name.casefold()))
         self.without_organisation = groups.pop(None, None)
-        self.groups = sorted(groups.values(), key=lambda group: group.organisation.name.casefold())
+        # The groups left each have an organisation; its str() is its name.
+        self.groups = sorted(groups.values(), key=lambda group: str(group.organisation).casefold())
 
     @property
-    def answered_count(self):
+    def answered_count(self) -> int:
         if self.task.per_organisation:
             return sum(1 for group in self.groups if group.submission is not None)
         rows = [row for group in self.all_groups for row in group.members]
         return sum(1 for row in rows if row.submission is not None)
 
     @property
-    def expected_count(self):
+    def expected_count(self) -> int:
         if self.task.per_organisation:
             return len(self.groups)
         return sum(len(group.members) for group in self.all_groups)
 
     @property
-    def all_groups(self):
+    def all_groups(self) -> list[OrganisationGroup]:
         return [*self.groups, *([self.without_organisation] if self.without_organisation else [])]
 
-    def pending_users(self):
+    def pending_users(self) -> list[User]:
         """The people who are still expected to answer: for a shared task, the members of organisations
         without an answer (members without an organisation cannot answer it)."""
         if self.task.per_organisation:
@@ -337,7 +352,7 @@ class AnswerStatus:
         return [row.user for group in self.all_groups for row in group.pending_members]
 
 
-def next_reminder(task):
+def next_reminder(task: Task) -> datetime | None:
     """When the next reminder of the task may be sent, or None if it may be sent now."""
     if task.reminded is None:
         return None
@@ -345,7 +360,7 @@ def next_reminder(task):
     return moment if moment > timezone.now() else None
 
 
-def send_reminder(task, network):
+def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
     """E-mails a reminder to the notifiable people who have not answered and records it on the task.
     Returns (people still expected to answer, recipients). Raises TaskClosed after the due date, and
     RateLimited within TASK_REMINDER_COOLDOWN_HOURS of the last reminder (checked under the task's lock,
@@ -380,6 +395,6 @@ def send_reminder(task, network):
     return len(pending), len(recipients)
 
 
-def formatted(moment):
+def formatted(moment: datetime) -> str:
     """A moment as the pages show it: 15.3.2030 16:00 (Helsinki time)."""
     return date_format(timezone.localtime(moment), "j.n.Y H:i")

@@ -12,17 +12,20 @@
   closing, so results, once shown, never change and cannot be compared to tell a late answer.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.data import account_deleted, register_exporter
+from accounts.models import User
 from core.errors import ActionError
+from networks.access import NetworkAccess
 from networks.models import Membership, NetworkPage
 
 from .models import FEEDBACK_PERIOD, Feedback, FeedbackClosure, FeedbackRespondent, Registration, WorkshopPage
@@ -71,7 +74,7 @@ class NotAttended(FeedbackRefused):
     )
 
 
-def closes_at(workshop):
+def closes_at(workshop: WorkshopPage) -> datetime:
     """When feedback on the workshop closes unless a facilitator closes it earlier."""
     return workshop.end + FEEDBACK_PERIOD
 
@@ -87,23 +90,23 @@ class FeedbackState:
     now: datetime
 
     @property
-    def started(self):
+    def started(self) -> bool:
         return self.workshop.start <= self.now
 
     @property
-    def closes(self):
+    def closes(self) -> datetime:
         """When feedback closed, or closes."""
         return self.closed_at or closes_at(self.workshop)
 
     @property
-    def is_closed(self):
+    def is_closed(self) -> bool:
         return self.closed_at is not None or self.now >= closes_at(self.workshop)
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.refusal() is None
 
-    def refusal(self):
+    def refusal(self) -> FeedbackRefused | None:
         """Why no one can answer now (cancelled, not started, closed): a FeedbackRefused to raise or to show,
         or None while feedback is open."""
         if self.workshop.cancelled:
@@ -115,7 +118,7 @@ class FeedbackState:
         return None
 
 
-def feedback_state(workshop, user, now=None):
+def feedback_state(workshop: WorkshopPage, user: User, now: datetime | None = None) -> FeedbackState:
     """The FeedbackState of the workshop for a signed-in `user`: one query."""
     theirs = {"workshop": OuterRef("pk"), "user": user}
     row = (
@@ -131,7 +134,7 @@ def feedback_state(workshop, user, now=None):
     return FeedbackState(workshop=workshop, now=now or timezone.now(), **row)
 
 
-def check_can_answer(access, state):
+def check_can_answer(access: NetworkAccess, state: FeedbackState) -> None:
     """Raises FeedbackRefused unless the person may give feedback now. Someone who has already answered
     passes (the form then thanks them), unless the workshop was cancelled or has not started."""
     if access.membership is None:
@@ -145,7 +148,7 @@ def check_can_answer(access, state):
         raise NotAttended()
 
 
-def expected_respondents(workshop, network):
+def expected_respondents(workshop: WorkshopPage, network: NetworkPage) -> QuerySet[User]:
     """The people who may still give feedback, as a User queryset: the network's members marked as attended,
     not its facilitators, not those who have already answered (`check_can_answer`'s rule, for everyone)."""
     attended = Registration.objects.filter(workshop=workshop, attended=True).values("user")
@@ -159,11 +162,11 @@ def expected_respondents(workshop, network):
     )
 
 
-def _locked(workshop):
+def _locked(workshop: WorkshopPage) -> WorkshopPage:
     return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
 
 
-def give_feedback(workshop, user, answers):
+def give_feedback(workshop: WorkshopPage, user: User, answers: Mapping[str, object]) -> None:
     """Stores `answers` (the Feedback fields) and that `user` has answered, together or not at all.
 
     Re-checks under the workshop's lock what may have changed since the form was shown (closing,
@@ -188,7 +191,7 @@ def give_feedback(workshop, user, answers):
         Feedback.objects.create(workshop=workshop, **answers)
 
 
-def close_feedback(workshop, user):
+def close_feedback(workshop: WorkshopPage, user: User) -> tuple[FeedbackClosure, bool]:
     """A facilitator closes the workshop's feedback now. Returns (FeedbackClosure, True), or the existing
     closure and False when it had already closed. Raises FeedbackRefused before the workshop has started."""
     with transaction.atomic():
@@ -206,7 +209,7 @@ def close_feedback(workshop, user):
         return FeedbackClosure.objects.create(workshop=workshop, closed=now, closed_by=user), True
 
 
-def close_if_due(workshop, now=None):
+def close_if_due(workshop: WorkshopPage, now: datetime | None = None) -> FeedbackClosure | None:
     """The workshop's FeedbackClosure, recorded now if its closing time has passed; None while it is open."""
     now = now or timezone.now()
     closure = FeedbackClosure.objects.filter(workshop=workshop).first()
@@ -220,7 +223,7 @@ def close_if_due(workshop, now=None):
     return closure
 
 
-def close_due_feedback(now=None):
+def close_due_feedback(now: datetime | None = None) -> int:
     """Records the closing of every workshop whose feedback time is up; returns how many were closed."""
     now = now or timezone.now()
     due = WorkshopPage.objects.filter(end__lte=now - FEEDBACK_PERIOD, feedback_closure__isnull=True)
@@ -228,14 +231,14 @@ def close_due_feedback(now=None):
 
 
 @receiver(account_deleted)
-def forget_respondent(sender, user, **kwargs):
+def forget_respondent(sender: type[User], user: User, **kwargs: object) -> None:
     """The record of which workshops a deleted account gave feedback on goes; the answers themselves stay,
     as they never had an author."""
     FeedbackRespondent.objects.filter(user=user).delete()
 
 
 @register_exporter("workshop_feedback")
-def export_feedback(user):
+def export_feedback(user: User) -> dict[str, object]:
     """The workshops the person gave feedback on. The answers cannot be part of it: they are stored without
     their author, so no one — the person included — can tell which answer is theirs. Two queries."""
     workshops = list(

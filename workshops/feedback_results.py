@@ -10,21 +10,25 @@ workshop's average would reveal the answers of a workshop that has too few to sh
 computed in the database, in a fixed number of queries whatever the number of answers.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Aggregate, Avg, Count, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.charts import BarChart
+from networks.models import NetworkPage
 
+from .figures import Label
 from .models import FEEDBACK_MIN_ANSWERS, Feedback, FeedbackClosure, WorkshopPage
 
 GRADES = range(1, 6)
 
 # The overall grade's scale, as the form and the results show it.
-GRADE_LABELS = {
+GRADE_LABELS: dict[int, Label] = {
     1: gettext_lazy("1 – heikko"),
     2: gettext_lazy("2 – välttävä"),
     3: gettext_lazy("3 – tyydyttävä"),
@@ -33,18 +37,18 @@ GRADE_LABELS = {
 }
 
 
-def is_shown(closure, count):
+def is_shown(closure: FeedbackClosure | None, count: int) -> bool:
     """May results computed from `count` answers be shown, feedback having closed (`closure`, a
     FeedbackClosure or None)? The same rule for everyone, facilitators too."""
     return closure is not None and count >= FEEDBACK_MIN_ANSWERS
 
 
-def as_float(value):
+def as_float(value: Decimal | float | None) -> float | None:
     """An average as a float (PostgreSQL gives a Decimal), or None when nothing was averaged."""
     return float(value) if value is not None else None
 
 
-def format_average(value):
+def format_average(value: float) -> str:
     """An average with one decimal in the reader's language: 4,6 in Finnish."""
     return number_format(value, decimal_pos=1)
 
@@ -56,17 +60,17 @@ class Question:
 
     key: str
     label: str
-    counts: dict
+    counts: dict[int, int]  # {grade: number of answers}
     average: float | None
     dont_know: int = 0
     chart: BarChart | None = field(default=None, repr=False)
 
     @property
-    def answered(self):
+    def answered(self) -> int:
         return sum(self.counts.values())
 
     @property
-    def average_display(self):
+    def average_display(self) -> str | None:
         return format_average(self.average) if self.average is not None else None
 
 
@@ -77,19 +81,19 @@ class WorkshopResults:
     closure: FeedbackClosure | None = None
     count: int | None = None
     overall: Question | None = None
-    statements: list = field(default_factory=list)
-    comments: list = field(default_factory=list)
+    statements: list[Question] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
 
     @property
-    def shown(self):
+    def shown(self) -> bool:
         return self.count is not None
 
     @property
-    def min_answers(self):
+    def min_answers(self) -> int:
         return FEEDBACK_MIN_ANSWERS
 
 
-def _distribution_chart(question, labels, title):
+def _distribution_chart(question: Question, labels: Mapping[int, Label], title: str) -> BarChart:
     chart = BarChart(
         id=f"feedback-{question.key}".replace("_", "-"),
         title=title,
@@ -101,13 +105,13 @@ def _distribution_chart(question, labels, title):
     return chart
 
 
-def workshop_results(workshop, closure):
+def workshop_results(workshop: WorkshopPage, closure: FeedbackClosure | None) -> WorkshopResults:
     """The workshop's feedback results once it has closed (`closure`, a FeedbackClosure or None): one query
     for every count and average, one more for the free-text comments when the results are shown. While
     feedback is open, and below the threshold, nothing is filled in — not the number of answers either."""
     if closure is None:
         return WorkshopResults()
-    aggregates = {"count": Count("pk"), "overall_average": Avg("overall")}
+    aggregates: dict[str, Aggregate] = {"count": Count("pk"), "overall_average": Avg("overall")}
     for grade in GRADES:
         aggregates[f"overall_{grade}"] = Count("pk", filter=Q(overall=grade))
     for key in Feedback.STATEMENTS:
@@ -156,11 +160,11 @@ class RunningAverage:
     average: float
 
     @property
-    def display(self):
+    def display(self) -> str:
         return format_average(self.average)
 
 
-def network_running_average(network):
+def network_running_average(network: NetworkPage) -> RunningAverage | None:
     """The average overall grade over the network's live workshops whose results are shown (feedback closed,
     at least FEEDBACK_MIN_ANSWERS answers), or None while there are none. One query."""
     workshops = (
@@ -174,4 +178,4 @@ def network_running_average(network):
     figures = Feedback.objects.filter(workshop__in=workshops).aggregate(count=Count("pk"), average=Avg("overall"))
     if not figures["count"] or figures["average"] is None:
         return None
-    return RunningAverage(count=figures["count"], average=as_float(figures["average"]))
+    return RunningAverage(count=figures["count"], average=float(figures["average"]))

@@ -17,11 +17,13 @@ A refusal is an ActionError (core.errors) and changes nothing. The `*_refusal` f
 a page, what the actions would refuse; the actions decide again under the workshop's lock.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from wagtail.signals import page_published
 
 from accounts.data import account_deleted, register_exporter
+from accounts.models import User
 from core.email import send_templated_email
 from core.errors import ActionError
 from networks.models import Membership, NetworkPage
@@ -51,14 +54,14 @@ class Outcome:
     # Place in line (1 = next) when waitlisted.
     position: int | None = None
     # The people who got a place because this answer freed one.
-    promoted: list = field(default_factory=list)
+    promoted: list[Registration] = field(default_factory=list)
 
 
-def has_started(workshop, now=None):
+def has_started(workshop: WorkshopPage, now: datetime | None = None) -> bool:
     return workshop.start <= (now or timezone.now())
 
 
-def answers_refusal(workshop, now=None):
+def answers_refusal(workshop: WorkshopPage, now: datetime | None = None) -> ActionError | None:
     """Why answers are no longer taken (an ActionError, to raise or to show), or None while they are."""
     if workshop.cancelled:
         return ActionError("workshop_cancelled", _("Työpaja on peruttu, joten siihen ei voi enää ilmoittautua."))
@@ -67,7 +70,7 @@ def answers_refusal(workshop, now=None):
     return None
 
 
-def attendance_refusal(workshop, now=None):
+def attendance_refusal(workshop: WorkshopPage, now: datetime | None = None) -> ActionError | None:
     """Why attendance cannot be marked (an ActionError, to raise or to show), or None when it can."""
     if workshop.cancelled:
         return ActionError("workshop_cancelled", _("Työpaja on peruttu, joten läsnäoloa ei merkitä."))
@@ -76,17 +79,17 @@ def attendance_refusal(workshop, now=None):
     return None
 
 
-def check_response(response):
+def check_response(response: str) -> None:
     if response not in Response.values:
         raise ActionError("invalid_response", _("Valitse, tuletko: kyllä, ehkä tai en."))
 
 
-def _locked(workshop):
+def _locked(workshop: WorkshopPage) -> WorkshopPage:
     """The workshop, re-read with its row locked until the surrounding transaction ends."""
     return WorkshopPage.objects.select_for_update(of=("self",)).get(pk=workshop.pk)
 
 
-def counts(workshop):
+def counts(workshop: WorkshopPage) -> dict[str, int]:
     """{'places', 'waiting', 'maybe', 'no', 'attended', 'answered'} of a workshop, in one query."""
     yes = Q(response=Response.YES)
     return Registration.objects.filter(workshop=workshop).aggregate(
@@ -99,7 +102,7 @@ def counts(workshop):
     )
 
 
-def waiting_list(workshop):
+def waiting_list(workshop: WorkshopPage) -> QuerySet[Registration]:
     """The people in line, first in line first (a queryset of Registrations with their users)."""
     return (
         Registration.objects.filter(workshop=workshop, response=Response.YES, waitlisted=True)
@@ -108,7 +111,7 @@ def waiting_list(workshop):
     )
 
 
-def position_in_line(registration):
+def position_in_line(registration: Registration) -> int | None:
     """1 for the first in line; None when the person is not in line. One query."""
     if not (registration.response == Response.YES and registration.waitlisted):
         return None
@@ -121,7 +124,7 @@ def position_in_line(registration):
     return ahead.count() + 1
 
 
-def _free_places(workshop):
+def _free_places(workshop: WorkshopPage) -> int | None:
     """Places nobody holds; None for a workshop without a limit."""
     if workshop.capacity is None:
         return None
@@ -129,7 +132,7 @@ def _free_places(workshop):
     return max(workshop.capacity - taken, 0)
 
 
-def _promote(workshop):
+def _promote(workshop: WorkshopPage) -> list[Registration]:
     """Gives free places to the first in line and e-mails them. Call with the workshop locked.
 
     Returns the promoted registrations. Nobody is promoted for a cancelled or started workshop.
@@ -151,7 +154,7 @@ def _promote(workshop):
     return promoted
 
 
-def _tell_promoted(workshop, network, user):
+def _tell_promoted(workshop: WorkshopPage, network: NetworkPage, user: User) -> None:
     """The e-mail to someone who got a place from the waiting list, in the site's language and time zone
     (whoever's request freed the place). Sent whatever their setting for network e-mail: the person asked
     for it by joining the line (the page says they will be e-mailed)."""
@@ -170,7 +173,7 @@ def _tell_promoted(workshop, network, user):
         )
 
 
-def respond(workshop, user, response):
+def respond(workshop: WorkshopPage, user: User, response: str) -> Outcome:
     """Saves `user`'s answer to "are you coming?" and returns an Outcome.
 
     Refuses (ActionError) an unknown answer, and what `answers_refusal` says under the workshop's lock;
@@ -209,7 +212,7 @@ def respond(workshop, user, response):
         )
 
 
-def status_of(registration):
+def status_of(registration: Registration | None) -> str:
     """The person's state: "place", "waitlisted", "maybe", "no", or "none" (no answer, or no registration)."""
     if registration is None or not registration.response:
         return "none"
@@ -228,7 +231,9 @@ class AttendanceMarked:
     skipped: int
 
 
-def mark_attendance(workshop, network, people, attended):
+def mark_attendance(
+    workshop: WorkshopPage, network: NetworkPage, people: Iterable[int], attended: Iterable[int]
+) -> AttendanceMarked:
     """Sets who attended: True for the users in `attended`, False for the others in `people` (user ids).
 
     Only the network's active members are marked; anyone else listed is skipped. People who never answered
@@ -266,13 +271,13 @@ def mark_attendance(workshop, network, people, attended):
 
 
 @receiver(page_published, sender=WorkshopPage)
-def give_freed_places(sender, instance, **kwargs):
+def give_freed_places(sender: type[WorkshopPage], instance: WorkshopPage, **kwargs: object) -> None:
     """A facilitator raised (or removed) the limit and published the page: people in line get the places."""
     with transaction.atomic():
         _promote(_locked(instance))
 
 
-def withdraw_upcoming(user, network=None):
+def withdraw_upcoming(user: User, network: NetworkPage | None = None) -> None:
     """Removes `user`'s answers to workshops that have not started (of `network`, or of every network),
     and gives the places they held to the people in line."""
     upcoming = Registration.objects.filter(user=user, workshop__start__gt=timezone.now())
@@ -287,7 +292,9 @@ def withdraw_upcoming(user, network=None):
 
 
 @receiver(post_save, sender=Membership)
-def membership_ended(sender, instance, update_fields=None, **kwargs):
+def membership_ended(
+    sender: type[Membership], instance: Membership, update_fields: frozenset[str] | None = None, **kwargs: object
+) -> None:
     """Someone left the network (or was removed): their places in its coming workshops go to the line."""
     if instance.left is None or (update_fields is not None and "left" not in update_fields):
         return
@@ -297,13 +304,13 @@ def membership_ended(sender, instance, update_fields=None, **kwargs):
 
 
 @receiver(account_deleted)
-def account_deleted_withdraw(sender, user, **kwargs):
+def account_deleted_withdraw(sender: type[User], user: User, **kwargs: object) -> None:
     """A deleted account's answers to workshops still to come go, and their places go to the line."""
     withdraw_upcoming(user)
 
 
 @register_exporter("workshop_registrations")
-def export_registrations(user):
+def export_registrations(user: User) -> list[dict[str, object]]:
     registrations = list(
         Registration.objects.filter(user=user).select_related("workshop").order_by("workshop__start", "pk")
     )
