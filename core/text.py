@@ -81,6 +81,12 @@ def _emphasis(html):
     return ITALIC.sub(r"<em>\1</em>", BOLD.sub(r"<strong>\1</strong>", html))
 
 
+def every_line(pattern, lines):
+    """The first group of `pattern` in each line if every line matches it, else an empty list."""
+    matches = [pattern.match(line) for line in lines]
+    return [match.group(1) for match in matches if match] if all(matches) else []
+
+
 def render_markdown(source, mentions=None):
     """Renders message source text to clean HTML: paragraphs, line breaks, bold, italic, lists, quotes,
     inline code and links (bare URLs become links too). `mentions` maps a handle to (shown handle, URL):
@@ -88,14 +94,14 @@ def render_markdown(source, mentions=None):
     blocks = []
     for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n").strip()):
         lines = chunk.split("\n")
-        if all(QUOTE.match(line) for line in lines):
-            inner = "<br>".join(render_inline(QUOTE.match(line).group(1), mentions) for line in lines)
+        if quoted := every_line(QUOTE, lines):
+            inner = "<br>".join(render_inline(text, mentions) for text in quoted)
             blocks.append(f"<blockquote><p>{inner}</p></blockquote>")
-        elif all(BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{render_inline(BULLET.match(line).group(1), mentions)}</li>" for line in lines)
+        elif bullets := every_line(BULLET, lines):
+            items = "".join(f"<li>{render_inline(text, mentions)}</li>" for text in bullets)
             blocks.append(f"<ul>{items}</ul>")
-        elif all(NUMBERED.match(line) for line in lines):
-            items = "".join(f"<li>{render_inline(NUMBERED.match(line).group(1), mentions)}</li>" for line in lines)
+        elif numbered := every_line(NUMBERED, lines):
+            items = "".join(f"<li>{render_inline(text, mentions)}</li>" for text in numbered)
             blocks.append(f"<ol>{items}</ol>")
         elif chunk.strip():
             blocks.append("<p>" + "<br>".join(render_inline(line, mentions) for line in lines) + "</p>")

@@ -155,8 +155,11 @@ def edit_message(message: Message, editor: User, body: object) -> Message:
 
 
 @transaction.atomic
-def delete_message(message: Message, user: User, *, is_facilitator: bool = False, reason: str = "") -> Message:
-    """The author deletes their own message; a facilitator may hide anyone's, with a reason."""
+def delete_message(message: Message, user: User, *, is_facilitator: bool = False, reason: object = "") -> Message:
+    """The author deletes their own message; a facilitator may hide anyone's, with a reason (text, as a
+    socket frame may carry anything)."""
+    if not isinstance(reason, str):
+        raise ActionError("invalid", _("Piilottamisen syyn pitää olla tekstiä."))
     if message.author_id != user.pk and not is_facilitator:
         raise ActionError("forbidden", _("Voit poistaa vain omia viestejäsi."))
     if message.deleted is not None:

@@ -195,6 +195,11 @@ async def test_edit_and_delete_own_messages_only_and_facilitators_hide_with_a_re
     assert updated["message"]["body_html"] == "<p>korjattu <em>teksti</em></p>"
     assert updated["message"]["edited"]
 
+    await facilitator.send_json_to({"type": "message.delete", "id": ack["id"], "reason": 123})
+    refused, _ = await receive_until(facilitator, "error")
+    assert refused["code"] == "invalid" and "tekstiä" in refused["detail"]
+    assert (await sync_to_async(Message.objects.get)(pk=ack["id"])).deleted is None
+
     await facilitator.send_json_to({"type": "message.delete", "id": ack["id"], "reason": "Asiaton"})
     deleted, _ = await receive_until(member, "message.deleted")
     assert deleted == {"type": "message.deleted", "id": ack["id"], "room": room, "hidden_reason": "Asiaton"}
