@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import metrics
 from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import RateLimit
@@ -89,6 +90,7 @@ def create_message(
                 message.mentions.set(mentioned_users)
                 notify_mentions(message, room, author, mentioned_users)
             events.message_created(message)
+            transaction.on_commit(metrics.MESSAGES_STORED.inc)
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
         return Message.objects.select_related("author").get(author=author, client_id=client_id), False
