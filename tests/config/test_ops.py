@@ -7,6 +7,7 @@ import pytest
 from django.db import OperationalError
 from django.test import AsyncClient
 from django_tasks_db.models import DBTaskResult, get_date_max
+from prometheus_client import REGISTRY
 
 from config import ops
 from core.email import send_email_task
@@ -180,3 +181,16 @@ def test_the_task_queue_is_counted(client):
     lines = client.get("/metrics").content.decode().splitlines()
     assert "verkostamo_tasks_waiting 3.0" in lines
     assert "verkostamo_email_waiting 2.0" in lines
+
+
+def requests_of(view):
+    return REGISTRY.get_sample_value("verkostamo_http_request_duration_seconds_count", {"view": view}) or 0
+
+
+@pytest.mark.django_db
+def test_request_latency_by_view_name_never_by_url(client):
+    before = requests_of("invitation")
+    client.get("/kutsu/some-token/")
+    client.get("/kutsu/another-token/")
+    assert requests_of("invitation") - before == 2
+    assert requests_of("/kutsu/some-token/") == 0
