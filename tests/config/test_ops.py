@@ -1,6 +1,7 @@
 """/healthz, /readyz and /metrics: cheap, unauthenticated where they should be, and telling nothing more."""
 
 from ipaddress import ip_network
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -194,3 +195,11 @@ def test_request_latency_by_view_name_never_by_url(client):
     client.get("/kutsu/another-token/")
     assert requests_of("invitation") - before == 2
     assert requests_of("/kutsu/some-token/") == 0
+
+
+def test_the_deploy_examples_use_them():
+    deploy = Path(__file__).resolve().parents[2] / "site" / "deploy"
+    nginx = (deploy / "nginx.conf").read_text()
+    assert "location ~ ^/(healthz|readyz|metrics)$ { return 404; }" in nginx  # asked on each port, not publicly
+    assert nginx.count("proxy_set_header X-Request-ID $request_id;") == 2  # pages and websockets
+    assert "http://127.0.0.1:%i/readyz" in (deploy / "verkostamo@.service").read_text()
