@@ -85,8 +85,15 @@ class TextFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if fields:
             first, newline, rest = line.partition("\n")
-            line = first + "".join(f" {name}={value}" for name, value in fields.items()) + newline + rest
+            line = first + "".join(f" {name}={text_value(value)}" for name, value in fields.items()) + newline + rest
         return scrub(line)
+
+
+def text_value(value: object) -> str:
+    """A field as it reads in a text line; quoted and escaped when it has spaces or control characters (a path is
+    decoded: `/%0Aforged` must not start a line of its own)."""
+    text = str(value)
+    return text if text.isprintable() and " " not in text else json.dumps(text, ensure_ascii=False)
 
 
 class JsonFormatter(logging.Formatter):

@@ -66,6 +66,14 @@ def test_one_line_per_request_with_its_id(client, text_log):
 
 
 @pytest.mark.django_db
+def test_a_path_cannot_forge_a_line(client, text_log):
+    client.get("/haku/%0A2026-12-04 INFO forged/")
+    [line] = request_lines(text_log)
+    assert 'path="/haku/\\n2026-12-04 INFO forged/"' in line
+    assert len(text_log.getvalue().splitlines()) == 1
+
+
+@pytest.mark.django_db
 def test_json_lines(client, json_log):
     response = client.get("/verkostot/?q=x")
     [entry] = [json.loads(line) for line in json_log.getvalue().splitlines() if '"request"' in line]
