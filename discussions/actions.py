@@ -90,10 +90,10 @@ def create_message(
                 message.mentions.set(mentioned_users)
                 notify_mentions(message, room, author, mentioned_users)
             events.message_created(message)
-            transaction.on_commit(metrics.MESSAGES_STORED.inc)
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
         return Message.objects.select_related("author").get(author=author, client_id=client_id), False
+    metrics.MESSAGES_STORED.inc()
     message.author = author
     return message, True
 
