@@ -5,6 +5,7 @@ so a bad deployment stops at start-up with one clear line (see manage.py).
 """
 
 import os
+from ipaddress import ip_network
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -39,11 +40,29 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_choice(name, choices, default):
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name, default=()):
+    """A comma-separated list of networks in CIDR notation (a single address is a network of one)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list networks such as 10.0.0.0/8, not {item!r}.") from None
+    return networks
 
 
 def env_database(name="DATABASE_URL", default=None, required=False):

@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import metrics
 from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import RateLimit
@@ -92,6 +93,7 @@ def create_message(
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
         return Message.objects.select_related("author").get(author=author, client_id=client_id), False
+    metrics.MESSAGES_STORED.inc()
     message.author = author
     return message, True
 

@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.sessions import signed_in_user
+from core import metrics
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
 from networks.access import current_access, network_access
@@ -63,16 +64,19 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         # A fan-out frame touches no database, so it skips that hop and costs only the socket write.
         if message["type"] in FAN_OUT_EVENTS:
             await self.send(text_data=message["text"])
+            metrics.FRAMES_DELIVERED.inc()
             return
         await super().dispatch(message)
 
     # -- connecting -------------------------------------------------------------------------------------
 
     async def connect(self):
+        started = time.monotonic()
         self.user = self.scope["user"]
         self.language = translation.get_language_from_request(ScopeRequest(self.scope), check_path=False)
         self.access_lost = False
         await self.accept()
+        metrics.OPEN_SOCKETS.inc()
         if not self.user.is_authenticated:
             await self.lose_access(CLOSE_NOT_SIGNED_IN)
             return
@@ -92,6 +96,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         online = await presence.join(self.channel_layer, self.network_id, self.user.pk)
         await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
+        metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
 
     @database_sync_to_async
     def load_state(self, slug):
@@ -112,6 +117,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         return None, [queries.room_summary(room) for room in rooms], unread
 
     async def disconnect(self, code):
+        metrics.OPEN_SOCKETS.dec()
         if hasattr(self, "recheck_timer"):
             self.recheck_timer.cancel()
         if getattr(self, "recheck_task", None) is not None:
@@ -306,6 +312,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     async def on_sync(self, data):
         room_id = self.room_id(data)
         after = self.positive_int(data, "after")
+        metrics.SYNC_REQUESTS.inc()
         messages, complete = await database_sync_to_async(self.load_after)(room_id, after)
         await self.send(text_data=frame("sync.result", room=room_id, messages=messages, complete=complete))
 

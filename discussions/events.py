@@ -27,6 +27,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.db import transaction
 
 from accounts.models import User
+from core import metrics
 
 from .models import Message, Room
 from .queries import PersonObject, room_summary, serialise_message
@@ -132,6 +133,7 @@ def send(group: str, event: dict[str, str]) -> None:
         if layer is not None:
             async_to_sync(layer.group_send)(group, event)
     except Exception:
+        metrics.CHANNEL_LAYER_FAILURES.inc()
         logger.exception("Sending to %s failed", group)
 
 
@@ -140,4 +142,5 @@ async def send_now(channel_layer: BaseChannelLayer, group: str, text: str) -> No
     try:
         await channel_layer.group_send(group, {"type": FRAME, "text": text})
     except Exception:
+        metrics.CHANNEL_LAYER_FAILURES.inc()
         logger.exception("Sending to %s failed", group)

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_database, env_str
 
 from .base import *  # noqa: F403
-from .base import DEBUG, DEFAULT_SECRET_KEY, SECRET_KEY
+from .base import DEBUG, DEFAULT_SECRET_KEY, METRICS_TOKEN, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production: unset DEBUG or set DEBUG=false.")
@@ -28,6 +28,9 @@ if (
     raise ImproperlyConfigured(
         f"SECRET_KEY must be set to a long random value in production (at least {SECRET_KEY_MIN_LENGTH} characters)."
     )
+
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be a random value of at least 32 characters, or unset.")
 
 DATABASES = {"default": env_database("DATABASE_URL", required=True)}
 if not env_str("REDIS_URL"):

@@ -18,7 +18,7 @@ SAFE = {
 
 def run_check(settings_module, *command, **env):
     # Not the test run's own settings: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for this process.
-    unset = {*SAFE, "DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {*SAFE, "DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE", "LOG_FORMAT", "METRICS_TOKEN"}
     environment = {key: value for key, value in os.environ.items() if key not in unset}
     environment.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
@@ -51,6 +51,10 @@ def test_production_starts_with_safe_configuration():
         ({"DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"REDIS_URL": ""}, "REDIS_URL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"METRICS_ALLOWED_NETWORKS": "10.0.0.0/33"}, "METRICS_ALLOWED_NETWORKS"),
+        ({"METRICS_ALLOWED_NETWORKS": "intranet"}, "METRICS_ALLOWED_NETWORKS"),
+        ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN"),
     ],
 )
 def test_production_refuses_unsafe_or_broken_configuration(override, named):
