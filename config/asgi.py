@@ -15,13 +15,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config import shutdown  # noqa: E402
 from config.origins import SameOriginValidator  # noqa: E402
+from config.unavailable import WebsocketDatabaseGuard  # noqa: E402
 from discussions import open_sockets  # noqa: E402
 from discussions.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": WebsocketDatabaseGuard(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )
 

@@ -2,7 +2,7 @@
 
 Each daphne process keeps its own open sockets in memory, per network and person (`ProcessPresence`), and
 publishes them to the shared cache (Redis in production) as one entry per network and process:
-`presence:<network>:<slot>` = {person id: name}. An entry lives PRESENCE_TTL_SECONDS; the process writes it again
+`online:<network>:<slot>` = {person id: name}. An entry lives PRESENCE_TTL_SECONDS; the process writes it again
 whenever its people in that network change and with a heartbeat every PRESENCE_HEARTBEAT_SECONDS. A process that
 dies (SIGKILL, a crash, a lost machine) stops writing, so its people drop out when its entries expire, and the
 next heartbeat of a living process notices the changed list and announces it: within TTL + heartbeat seconds
@@ -45,12 +45,13 @@ PROCESS_SLOTS = 64  # at most this many processes publish presence to one cache
 People = dict[int, str]  # person id → name
 
 
+# Keys of their own: the counters per person of before (`presence:<network>:<person>`) may still be in the cache.
 def network_key(network_id: int, slot: int) -> str:
-    return f"presence:{network_id}:{slot}"
+    return f"online:{network_id}:{slot}"
 
 
 def slot_key(slot: int) -> str:
-    return f"presence:process:{slot}"
+    return f"online:process:{slot}"
 
 
 def in_worker_thread(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,7 +137,8 @@ class ProcessPresence:
         keys = [network_key(network_id, slot) for slot in range(PROCESS_SLOTS) if slot != self.slot]
         people: People = {}
         for entry in cache.get_many(keys).values():
-            people.update(entry)
+            if isinstance(entry, dict):
+                people.update(entry)
         people.update(own)
         return sorted(({"id": pk, "name": name} for pk, name in people.items()), key=lambda p: (p["name"], p["id"]))
 

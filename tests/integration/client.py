@@ -32,6 +32,7 @@ class Member:
         self.room = room
         self.last = None  # the last contiguous seq seen in the room
         self.ids: dict[int, int] = {}  # message id → seq, each once
+        self.live: set[int] = set()  # ids that came as message.new (not through a sync)
         self.duplicates = 0
         self.outbox: dict[str, str] = {}  # client_id → body, until acked
         self.acks: dict[str, int] = {}  # client_id → message id
@@ -123,6 +124,8 @@ class Member:
                     await self.send_message(client_id, self.outbox[client_id])
 
     def receive(self, message, live):
+        if live:
+            self.live.add(message["id"])
         if message["id"] in self.ids:
             self.duplicates += 1
             return
