@@ -6,6 +6,7 @@ again, with the same client_id, after reconnecting or when the server answers `u
 import asyncio
 import json
 import random
+import time
 import uuid
 
 from websockets.asyncio.client import connect
@@ -36,6 +37,8 @@ class Member:
         self.duplicates = 0
         self.outbox: dict[str, str] = {}  # client_id → body, until acked
         self.acks: dict[str, int] = {}  # client_id → message id
+        self.said_at: dict[str, float] = {}  # client_id → when it was first sent
+        self.ack_seconds: list[float] = []  # from the first send to its ack
         self.close_codes: list[int | None] = []
         self.errors: list[dict] = []
         self.presence: set[int] | None = None
@@ -112,6 +115,8 @@ class Member:
                 await self.send({"type": "sync", "room": self.room, "after": self.last})
         elif kind == "ack":
             self.outbox.pop(frame["client_id"], None)
+            if frame["client_id"] not in self.acks and frame["client_id"] in self.said_at:
+                self.ack_seconds.append(time.monotonic() - self.said_at[frame["client_id"]])
             self.acks[frame["client_id"]] = frame["id"]
         elif kind == "presence":
             self.presence = {person["id"] for person in frame["online"]}
@@ -136,6 +141,7 @@ class Member:
     async def say(self, body):
         client_id = uuid.uuid4().hex
         self.outbox[client_id] = body
+        self.said_at[client_id] = time.monotonic()
         if self.connected.is_set():
             await self.send_message(client_id, body)
         return client_id
