@@ -118,7 +118,10 @@ class ProcessPresence:
                     self.slot = slot
                     break
             else:
-                logger.warning("No presence slot is free: this process's members are not shown to the others")
+                logger.warning(
+                    "No presence slot could be claimed (all taken, or the cache unreachable): this process's "
+                    "members are not shown to the others until one is"
+                )
             return self.slot
 
     def publish(self, people_by_network: dict[int, People]) -> None:
