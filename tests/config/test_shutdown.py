@@ -69,4 +69,3 @@ def test_stopping_waits_for_the_sockets_then_stops_the_reactor(settings):
     asyncio.run(shutdown.stop(reactor, drained))
     assert waited == [3]
     assert reactor.stopped
-
