@@ -22,11 +22,11 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db import InterfaceError, OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.sessions import signed_in_user
+from config.unavailable import DATABASE_DOWN
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
 from networks.access import current_access, network_access
@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_MEMBER = 4403
 CLOSE_UNAVAILABLE = 4503  # the database did not answer: the client reconnects with backoff
-DATABASE_DOWN = (OperationalError, InterfaceError)
 MAX_FRAME_BYTES = 64 * 1024
 # A database check of access at least this often, whatever the versions say: catches what nobody announced
 # (a session that expired, a password set outside allauth) and a socket that only listens.

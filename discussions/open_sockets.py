@@ -13,6 +13,7 @@
 import asyncio
 import logging
 import random
+import weakref
 from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer
@@ -31,7 +32,9 @@ class GroupSocket(Protocol):
     joined_groups: list[str]
 
 
-_open: set[GroupSocket] = set()
+# Weak: a consumer whose task was cancelled before its disconnect() ran (a test's teardown, daphne killing a slow
+# instance) leaves with its task instead of staying here for good.
+_open: weakref.WeakSet[GroupSocket] = weakref.WeakSet()
 _all_closed: asyncio.Event | None = None
 _pending_discards: dict[str, set[str]] = {}  # channel name → groups it still has to leave
 _discard_retry: asyncio.Task[None] | None = None
