@@ -13,16 +13,24 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from config import shutdown  # noqa: E402
 from config.origins import SameOriginValidator  # noqa: E402
 from config.requestlog import WebsocketLog  # noqa: E402
+from config.unavailable import WebsocketDatabaseGuard  # noqa: E402
+from discussions import open_sockets  # noqa: E402
 from discussions.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": WebsocketLog(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+        "websocket": WebsocketLog(
+            WebsocketDatabaseGuard(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+        ),
     }
 )
+
+# SIGTERM closes the discussion's sockets with 1012 (service restart) and lets their disconnects finish.
+shutdown.install(drained=open_sockets.drained)
 
 # Everything loaded by now (Django, Wagtail, our apps: some 190 000 objects) lives as long as the process,
 # yet every full garbage collection walks it again: under discussion fan-out that was a 100-200 ms pause

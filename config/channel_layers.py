@@ -1,4 +1,5 @@
-"""The embedded default's channel layer: Channels' in-memory layer without its per-call full sweep.
+"""The channel layers: the embedded default's in-memory layer without its per-call full sweep, and production's
+channels-redis with a bounded pool and a receive that survives Redis going away (RedisChannelLayer, below).
 
 Channels 4.3's InMemoryChannelLayer runs `_clean_expired()` at the start of every `receive()` and every
 `group_send()`: a walk over every channel's queue and every group membership in the process. Each open
@@ -12,9 +13,18 @@ after `group_expiry`, a day), so this layer sweeps at most once per `clean_inter
 the same otherwise. Production uses channels-redis, which has no such sweep.
 """
 
+import asyncio
+import logging
 import time
 
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer as ChannelsRedisChannelLayer
+from redis.asyncio import BlockingConnectionPool
+
+from config.cache import REDIS_DOWN
+from core.outages import connection_restored
+
+logger = logging.getLogger(__name__)
 
 
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
@@ -29,3 +39,61 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
             return
         self._last_clean = now
         super()._clean_expired()
+
+
+class RedisChannelLayer(ChannelsRedisChannelLayer):
+    """channels-redis with a bounded pool that waits for a free connection, and a receive that outlives Redis.
+
+    channels-redis makes a `redis.asyncio.ConnectionPool`, which fails at once with `MaxConnectionsError` when all
+    its connections (100 by default) are in use: a wave of disconnecting sockets, each discarding itself from
+    its groups, was enough. `redis.asyncio.BlockingConnectionPool` waits for a connection instead (at most
+    `pool_timeout` seconds), with `max_connections` bounding what one process opens.
+
+    A consumer dies when its channel layer `receive()` raises, and every consumer waiting in one process takes a
+    turn at Redis. So while Redis is unreachable, `receive()` waits instead of raising: one probe per
+    `probe_interval` asks Redis, and when it answers `connection_restored` is sent and the receives go on.
+    """
+
+    def __init__(self, max_connections=50, pool_timeout=10, probe_interval=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_connections = max_connections
+        self.pool_timeout = pool_timeout
+        self.probe_interval = probe_interval
+        self.restored = None  # an asyncio.Event while Redis is unreachable, set when it answers again
+        self.probe = None
+
+    def create_pool(self, index):
+        host = dict(self.hosts[index])
+        return BlockingConnectionPool.from_url(
+            host.pop("address"), max_connections=self.max_connections, timeout=self.pool_timeout, **host
+        )
+
+    async def receive(self, channel):
+        while True:
+            if self.restored is not None:
+                await self.restored.wait()
+            try:
+                return await super().receive(channel)
+            except REDIS_DOWN as error:
+                self.connection_lost(error)
+
+    def connection_lost(self, error):
+        if self.restored is not None:
+            return
+        logger.warning("The channel layer lost Redis (%s): waiting for it", error)
+        self.restored = asyncio.Event()
+        self.probe = asyncio.ensure_future(self.wait_for_redis())
+
+    async def wait_for_redis(self):
+        """Asks Redis until it answers, then lets the receives go on and tells whoever keeps groups."""
+        while True:
+            await asyncio.sleep(self.probe_interval)
+            try:
+                await self.connection(0).ping()
+                break
+            except REDIS_DOWN:
+                continue
+        restored, self.restored = self.restored, None
+        restored.set()
+        logger.warning("The channel layer reached Redis again")
+        await connection_restored.asend(sender=self)

@@ -37,3 +37,6 @@ urlpatterns = [
     path("media/<path:path>", serve_public_media),
     path("", include(wagtail_urls)),
 ]
+
+# A database that does not answer is a friendly 503 wherever it fails, a middleware included.
+handler500 = "config.unavailable.server_error"

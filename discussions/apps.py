@@ -7,6 +7,6 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Keskustelut")
 
     def ready(self):
-        # Connects the signal receivers and registers its part of the data export; they import the models, so
-        # Django's place for them is here.
-        from . import data, signals  # noqa: F401
+        # Connects the signal receivers (open sockets rejoin their groups when the channel layer is back) and
+        # registers its part of the data export; they import the models, so Django's place for them is here.
+        from . import data, open_sockets, signals  # noqa: F401

@@ -29,10 +29,11 @@ from accounts.sessions import signed_in_user
 from core import metrics
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
+from core.outages import DATABASE_DOWN
 from networks.access import current_access, network_access
 from networks.models import NetworkPage
 
-from . import actions, presence, queries
+from . import actions, open_sockets, presence, queries
 from .events import FRAME, frame, network_group, presence_frame, room_group, user_group
 from .models import Room
 
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_MEMBER = 4403
+CLOSE_UNAVAILABLE = 4503  # the database did not answer: the client reconnects with backoff
 MAX_FRAME_BYTES = 64 * 1024
 # A database check of access at least this often, whatever the versions say: catches what nobody announced
 # (a session that expired, a password set outside allauth) and a socket that only listens.
@@ -80,7 +82,12 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if not self.user.is_authenticated:
             await self.lose_access(CLOSE_NOT_SIGNED_IN)
             return
-        refused, rooms, unread = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
+        try:
+            refused, rooms, unread = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
+        except DATABASE_DOWN as error:
+            logger.warning("A discussion socket could not connect: the database is unavailable (%s)", error)
+            await self.close(code=CLOSE_UNAVAILABLE)
+            return
         if refused:
             await self.lose_access(refused)
             return
@@ -88,12 +95,14 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         self.typing = presence.Typing(self.channel_layer)
         self.joined_groups = [network_group(self.network_id), user_group(self.user.pk)]
         self.joined_groups += [room_group(room_id) for room_id in self.rooms]
-        for group in self.joined_groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        open_sockets.opened(self)
+        await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=rooms))
         for room_id, count in unread.items():
             await self.send(text_data=frame("unread", room=room_id, count=count))
-        online = await presence.join(self.channel_layer, self.network_id, self.user.pk)
+        online = await presence.join(
+            self.channel_layer, self.network_id, self.user.pk, self.user.display_name, listed=self.listed
+        )
         await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
@@ -124,9 +133,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             self.recheck_task.cancel()
         if not hasattr(self, "joined_groups"):
             return
-        for group in self.joined_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        open_sockets.closed(self)
         await presence.leave(self.channel_layer, self.network_id, self.user.pk)
+        await open_sockets.leave_groups(self.channel_layer, self.channel_name, self.joined_groups)
 
     # -- access, for as long as the socket is open ----------------------------------------------------------
 
@@ -146,6 +155,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if access is None or not access.is_member:
             return CLOSE_NOT_MEMBER
         self.user = user
+        self.listed = access.membership is not None  # shown in presence: staff outside the network are not
         self.access_versions = versions
         self.access_checked = time.monotonic()
         return None
@@ -229,6 +239,10 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
                 await handler(self, data)
             except ActionError as error:
                 await self.send_error(error.code, error.message, client_id)
+            except DATABASE_DOWN as error:
+                logger.warning("A discussion frame waits for the database (%s)", error)
+                detail = _("Palvelu ei juuri nyt tavoita tietokantaa. Yritä hetken kuluttua uudelleen.")
+                await self.send_error("unavailable", detail, client_id)
             except Exception:
                 logger.exception("Discussion frame failed")
                 await self.send_error("server_error", _("Palvelimella tapahtui virhe. Yritä uudelleen."), client_id)

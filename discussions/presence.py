@@ -1,72 +1,215 @@
 """Who is here: the members of a network with an open socket, and who is typing in a room. Nothing of it is stored.
 
-Each person's open sockets are counted per network in the shared cache (Redis in production), so the list is
-right across daphne processes. A joining socket gets the list at once (`join` returns it); everyone else gets
-one list per PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`). Typing is
-a hint: at most one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
+Each daphne process keeps its own open sockets in memory, per network and person (`ProcessPresence`), and
+publishes them to the shared cache (Redis in production) as one entry per network and process:
+`online:<network>:<slot>` = {person id: name}. An entry lives PRESENCE_TTL_SECONDS; the process writes it again
+whenever its people in that network change and with a heartbeat every PRESENCE_HEARTBEAT_SECONDS. A process that
+dies (SIGKILL, a crash, a lost machine) stops writing, so its people drop out when its entries expire, and the
+next heartbeat of a living process notices the changed list and announces it: within TTL + heartbeat seconds
+(45 + 15 by default), not the day that a counter per person lived.
+
+The slot is a small number the process claims in the cache (`cache.add`: atomic on Redis) and keeps alive with
+its heartbeat. Who is online is one `get_many` over the slots' entries of the network, names included: no query
+and no read over the network's memberships, so a connect costs the same however large the network is. The
+in-memory cache of the embedded default works the same way with one process.
+
+A joining socket gets the list at once (`join` returns it); everyone else gets one list per
+PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`). Typing is a hint: at most
+one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
 """
 
 import asyncio
 import logging
+import threading
 import time
+import uuid
+from collections.abc import Callable
+from typing import Any
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import BaseChannelLayer
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
-from networks.models import Membership
 
 from . import events
 from .queries import PersonObject
 
 logger = logging.getLogger(__name__)
 
-PRESENCE_TTL = 24 * 3600
 PRESENCE_COALESCE_SECONDS = 0.25
 TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
+PROCESS_SLOTS = 64  # at most this many processes publish presence to one cache
+
+People = dict[int, str]  # person id → name
 
 
-def presence_key(network_id: int, user_id: int) -> str:
-    return f"presence:{network_id}:{user_id}"
+# Keys of their own: the counters per person of before (`presence:<network>:<person>`) may still be in the cache.
+def network_key(network_id: int, slot: int) -> str:
+    return f"online:{network_id}:{slot}"
 
 
-def count_connection(network_id: int, user_id: int, delta: int) -> list[PersonObject]:
-    """Counts one of the person's sockets in (+1) or out (-1); returns who of the network is online."""
-    key = presence_key(network_id, user_id)
-    cache.add(key, 0, timeout=PRESENCE_TTL)
-    try:
-        cache.incr(key, delta)
-    except ValueError:
-        cache.set(key, max(0, delta), timeout=PRESENCE_TTL)
-    return online_members(network_id)
+def slot_key(slot: int) -> str:
+    return f"online:process:{slot}"
 
 
-def online_members(network_id: int) -> list[PersonObject]:
-    """Who of the network has at least one open socket (in any process): one query and one cache read."""
-    members = list(
-        Membership.objects.active()
-        .filter(network_id=network_id)
-        .values_list("user_id", "user__first_name", "user__last_name", "user__email")
-    )
-    counts = cache.get_many([presence_key(network_id, member[0]) for member in members])
-    return [
-        {"id": user_id, "name": f"{first} {last}".strip() or email}
-        for user_id, first, last, email in members
-        if counts.get(presence_key(network_id, user_id), 0) > 0
-    ]
+def in_worker_thread(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache calls off the event loop, but not in the one database thread: a wave of connects must not queue
+    behind the database work of every socket."""
+    return sync_to_async(function, thread_sensitive=False)
 
 
-async def join(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> list[PersonObject]:
-    """A socket opened: counts it, tells the others (coalesced) and returns the list for the socket itself."""
-    online = await database_sync_to_async(count_connection)(network_id, user_id, +1)
-    announce(channel_layer, network_id)
+class ProcessPresence:
+    """This process's open sockets per network and person, and its entries in the shared cache.
+
+    The counts change only in the event loop; the worker threads get a copy of what they write.
+    """
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex  # whose the slot is
+        self.slot: int | None = None
+        self.claiming = threading.Lock()
+        self.sockets: dict[int, dict[int, list[Any]]] = {}  # network id → person id → [open sockets, name]
+        self.announced: dict[int, frozenset[int]] = {}  # network id → who was online in the last list sent
+        self.heartbeat: asyncio.Task[None] | None = None
+
+    # -- in the event loop -----------------------------------------------------------------------------------
+
+    def count(self, network_id: int, user_id: int, name: str, delta: int) -> bool:
+        """Counts one of the person's sockets in (+1) or out (-1); whether the people of the network changed."""
+        people = self.sockets.setdefault(network_id, {}) if delta > 0 else self.sockets.get(network_id, {})
+        entry = people.get(user_id)
+        if delta > 0 and entry is not None:
+            entry[0] += 1
+            return False
+        if delta > 0:
+            people[user_id] = [1, name]
+            return True
+        if entry is None:
+            return False
+        entry[0] -= 1
+        if entry[0] > 0:
+            return False
+        del people[user_id]
+        return True
+
+    def people(self, network_id: int) -> People:
+        return {user_id: name for user_id, (_count, name) in self.sockets.get(network_id, {}).items()}
+
+    def forget_empty(self, network_id: int) -> None:
+        if not self.sockets.get(network_id):
+            self.sockets.pop(network_id, None)
+            self.announced.pop(network_id, None)
+
+    # -- in a worker thread ----------------------------------------------------------------------------------
+
+    def claim_slot(self) -> int | None:
+        """This process's slot, claimed if it has none or lost it (it expired, or Redis lost its data)."""
+        with self.claiming:
+            if self.slot is not None and cache.get(slot_key(self.slot)) == self.token:
+                cache.touch(slot_key(self.slot), settings.PRESENCE_TTL_SECONDS)
+                return self.slot
+            self.slot = None
+            taken = cache.get_many([slot_key(slot) for slot in range(PROCESS_SLOTS)])
+            for slot in range(PROCESS_SLOTS):
+                key = slot_key(slot)
+                if key not in taken and cache.add(key, self.token, timeout=settings.PRESENCE_TTL_SECONDS):
+                    self.slot = slot
+                    break
+            else:
+                logger.warning(
+                    "No presence slot could be claimed (all taken, or the cache unreachable): this process's "
+                    "members are not shown to the others until one is"
+                )
+            return self.slot
+
+    def publish(self, people_by_network: dict[int, People]) -> None:
+        """Writes this process's people of these networks to the shared cache."""
+        slot = self.slot if self.slot is not None else self.claim_slot()
+        if slot is None:
+            return
+        entries = {network_key(network_id, slot): people for network_id, people in people_by_network.items()}
+        cache.set_many(entries, timeout=settings.PRESENCE_TTL_SECONDS)
+
+    def online(self, network_id: int, own: People, publish: bool = False) -> list[PersonObject]:
+        """Who of the network has an open socket in any process: one cache read, this process's own from memory
+        (written to the cache first when they changed: `publish`)."""
+        if publish:
+            self.publish({network_id: own})
+        keys = [network_key(network_id, slot) for slot in range(PROCESS_SLOTS) if slot != self.slot]
+        people: People = {}
+        for entry in cache.get_many(keys).values():
+            if isinstance(entry, dict):
+                people.update(entry)
+        people.update(own)
+        return sorted(({"id": pk, "name": name} for pk, name in people.items()), key=lambda p: (p["name"], p["id"]))
+
+    def refresh(self, people_by_network: dict[int, People]) -> dict[int, list[PersonObject]]:
+        """The heartbeat: keeps the slot, writes every entry again, and reads each network's list back."""
+        self.claim_slot()
+        self.publish(people_by_network)
+        return {network_id: self.online(network_id, people) for network_id, people in people_by_network.items()}
+
+
+_process = ProcessPresence()
+
+
+async def join(
+    channel_layer: BaseChannelLayer, network_id: int, user_id: int, name: str, listed: bool = True
+) -> list[PersonObject]:
+    """A socket opened: counts it, tells the others (coalesced) and returns the list for the socket itself.
+    Staff who are not members of the network are not `listed`: they see who is there without being shown."""
+    ensure_heartbeat(channel_layer)
+    changed = listed and _process.count(network_id, user_id, name, +1)
+    online = await in_worker_thread(_process.online)(network_id, _process.people(network_id), publish=changed)
+    if changed:
+        announce(channel_layer, network_id)
     return online
 
 
 async def leave(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> None:
-    await database_sync_to_async(count_connection)(network_id, user_id, -1)
+    """A socket closed. Counted out at once (before anything that could fail); never raises."""
+    if not _process.count(network_id, user_id, "", -1):
+        return
+    own = _process.people(network_id)
+    _process.forget_empty(network_id)
+    try:
+        await in_worker_thread(_process.publish)({network_id: own})
+    except Exception:
+        logger.warning("Presence of network %s could not be written; it expires instead", network_id, exc_info=True)
     announce(channel_layer, network_id)
+
+
+def ensure_heartbeat(channel_layer: BaseChannelLayer) -> None:
+    loop = asyncio.get_running_loop()
+    beating = _process.heartbeat
+    if beating is None or beating.done() or beating.get_loop() is not loop:
+        _process.heartbeat = loop.create_task(heartbeat(channel_layer))
+
+
+async def heartbeat(channel_layer: BaseChannelLayer) -> None:
+    """Keeps this process's entries alive, and announces a network's list when it changed without a join or a
+    leave here (a process died, or an earlier list raced with another process's)."""
+    while True:
+        await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
+        people_by_network = {network_id: _process.people(network_id) for network_id in _process.sockets}
+        try:
+            lists = await in_worker_thread(_process.refresh)(people_by_network)
+        except Exception:
+            logger.warning("Presence heartbeat failed; trying again at the next one", exc_info=True)
+            continue
+        for network_id, online in lists.items():
+            if network_id in _process.sockets and frozenset(p["id"] for p in online) != _process.announced.get(
+                network_id
+            ):
+                await send_list(channel_layer, network_id, online)
+
+
+async def send_list(channel_layer: BaseChannelLayer, network_id: int, online: list[PersonObject]) -> None:
+    if network_id in _process.sockets:
+        _process.announced[network_id] = frozenset(person["id"] for person in online)
+    await events.send_now(channel_layer, events.network_group(network_id), events.presence_frame(online))
 
 
 # network id → the pending announcement of its presence in this process (see announce)
@@ -92,11 +235,11 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
     if _announcements.get(network_id) is asyncio.current_task():
         del _announcements[network_id]
     try:
-        online = await database_sync_to_async(online_members)(network_id)
+        online = await in_worker_thread(_process.online)(network_id, _process.people(network_id))
     except Exception:
         logger.exception("Presence of network %s could not be read", network_id)
         return
-    await events.send_now(channel_layer, events.network_group(network_id), events.presence_frame(online))
+    await send_list(channel_layer, network_id, online)
 
 
 class Typing:

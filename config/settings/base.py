@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that its process_exception comes first: a database that does not answer is a 503, not a 500.
+    "config.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,20 +116,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels: Redis when REDIS_URL is set, the in-memory layer otherwise.
 REDIS_URL = env_str("REDIS_URL", "")
+# Each process opens at most REDIS_MAX_CONNECTIONS connections per pool (the layer's and the cache's) and waits
+# for a free one rather than failing (config/channel_layers.py, config/cache.py).
+REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 50)
 if REDIS_URL:
+    # A stale connection (Redis restarted) is found by a PING before use when it has been idle this long.
+    REDIS_CONNECTION = {"socket_connect_timeout": 2, "socket_keepalive": True, "health_check_interval": 10}
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 60},
+            "BACKEND": "config.channel_layers.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, **REDIS_CONNECTION}],
+                "capacity": 1500,
+                "expiry": 60,
+                "max_connections": REDIS_MAX_CONNECTIONS,
+            },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "pool_class": "redis.BlockingConnectionPool",
+                "max_connections": REDIS_MAX_CONNECTIONS,
+                "timeout": 5,
+                "socket_timeout": 2,
+                **REDIS_CONNECTION,
+            },
+        }
+    }
 else:
     # Channels' in-memory layer, minus its sweep of every group on every call (see config/channel_layers.py).
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "config.channel_layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1500}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Presence (discussions/presence.py): each process's entries live PRESENCE_TTL_SECONDS and are written again every
+# PRESENCE_HEARTBEAT_SECONDS, so the members of a process that died drop out within the sum of the two.
+PRESENCE_HEARTBEAT_SECONDS = env_int("PRESENCE_HEARTBEAT_SECONDS", 15)
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
+# A daphne process told to stop closes its discussion sockets with 1012 and waits at most this long for them to
+# go (config/shutdown.py).
+SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 5)
 
 # The discussion's flood limits, per person, each (at most this many, in this many seconds): messages sent,
 # topic rooms opened and messages edited. A mention is e-mailed at once at most once per person and room in

@@ -16,7 +16,7 @@ from tests.discussions.sockets import DatabaseThreadQueries, joined, receive_unt
 from tests.factories import make_membership, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
-CONNECT_QUERIES = 14
+CONNECT_QUERIES = 12  # presence reads the cache only (discussions.presence), no query
 FRAME_QUERIES = {
     "message.send": 11,
     "message.edit": 5,

@@ -261,8 +261,9 @@ export class DiscussionClient {
             return;
         }
         this.outbox.answered(clientId);
-        if (code === "rate_limited" || code === "server_error") {
-            // Kept in the outbox and tried again after the wait the server names.
+        if (code === "rate_limited" || code === "server_error" || code === "unavailable") {
+            // Kept in the outbox and tried again after the wait the server names (the database's return for
+            // `unavailable`: a few seconds, then again).
             const seconds = Number((detail.match(/\d+/) || [])[0]) || (code === "rate_limited" ? 10 : 5);
             this.outbox.retryIn(clientId, seconds);
             this.composer.showError(detail);

@@ -3,6 +3,8 @@
  *
  *   connecting → open             the server's `rooms` frame arrived (`opened()`)
  *   open → reconnecting           the socket closed: retry after 1 s, 2 s, 4 s … at most 30 s, with jitter
+ *   open → reconnecting (1012)    the server is restarting: retry at once, within RESTART_JITTER (spreads the
+ *                                 wave of everyone reconnecting over the processes that remain)
  *   any → offline                 the browser says it is offline: no attempts until its `online` event
  *   any → stopped                 closed with 4401 (sign in again) or 4403 (no longer a member): no retries
  *   open → reconnecting (4401)    except once at once: the socket's session ended, yet the browser may hold a
@@ -12,6 +14,8 @@
 
 const BACKOFF_MIN = 1000;
 const BACKOFF_MAX = 30000;
+const RESTART_JITTER = 1000;
+const CLOSE_SERVICE_RESTART = 1012;
 
 export class Connection {
     /**
@@ -90,6 +94,8 @@ export class Connection {
             this.stop("notMember");
         } else if (navigator.onLine === false) {
             this.setState("offline");
+        } else if (code === CLOSE_SERVICE_RESTART && wasOpen) {
+            this.reconnectIn(Math.random() * RESTART_JITTER);
         } else {
             this.scheduleReconnect();
         }
@@ -111,8 +117,11 @@ export class Connection {
 
     scheduleReconnect() {
         const base = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.attempt);
-        const delay = Math.min(BACKOFF_MAX, base * (0.75 + Math.random() * 0.5));
         this.attempt += 1;
+        this.reconnectIn(Math.min(BACKOFF_MAX, base * (0.75 + Math.random() * 0.5)));
+    }
+
+    reconnectIn(delay) {
         this.setState("reconnecting");
         clearTimeout(this.reconnectTimer);
         this.reconnectTimer = setTimeout(() => this.connect(), delay);
