@@ -66,5 +66,8 @@ def say_goodbye(reactor) -> int:
         protocol = getattr(reader, "protocol", None)
         if isinstance(protocol, WebSocketProtocol) and protocol.state == WebSocketProtocol.STATE_OPEN:
             protocol.sendCloseFrame(code=CLOSE_SERVICE_RESTART)
+            # From now on daphne drops what the consumer still sends (a fan-out frame arriving before the client's
+            # close answer), as it does for any closed socket, instead of raising in the consumer.
+            protocol.server.protocol_disconnected(protocol)
             closed += 1
     return closed

@@ -14,8 +14,19 @@ class Transport:
         self.protocol = protocol
 
 
-def websocket(state):
+class Server:
+    """daphne's server: which protocols it counts as disconnected (it drops what their consumers still send)."""
+
+    def __init__(self):
+        self.disconnected = []
+
+    def protocol_disconnected(self, protocol):
+        self.disconnected.append(protocol)
+
+
+def websocket(state, server):
     protocol = object.__new__(WebSocketServerProtocol)
+    protocol.server = server
     protocol.state = state
     protocol.closed_with = []
     protocol.sendCloseFrame = lambda code: protocol.closed_with.append(code)
@@ -46,16 +57,17 @@ class Reactor:
 
 
 def test_the_goodbye_stops_listening_and_closes_open_websockets_with_1012():
-    port = listening_port()
+    port, server = listening_port(), Server()
     open_socket, closing_socket = (
-        websocket(WebSocketServerProtocol.STATE_OPEN),
-        websocket(WebSocketServerProtocol.STATE_CLOSING),
+        websocket(WebSocketServerProtocol.STATE_OPEN, server),
+        websocket(WebSocketServerProtocol.STATE_CLOSING, server),
     )
     reactor = Reactor([port, Transport(open_socket), Transport(closing_socket), Transport(object())])
     assert shutdown.say_goodbye(reactor) == 1
     assert port.stopped
     assert open_socket.closed_with == [1012]
     assert closing_socket.closed_with == []
+    assert server.disconnected == [open_socket], "a frame sent after the goodbye is dropped, not raised"
 
 
 def test_stopping_waits_for_the_sockets_then_stops_the_reactor(settings):
