@@ -644,6 +644,10 @@ async def scenarios(options, env, sessions, folder, redis_url, production_env, r
                 ),
                 SCENARIO_TIMEOUT,
             )
+        except BaseException:
+            for log in servers.logs:
+                say(f"--- the end of {log.name}:\n{log.read_text(errors='replace')[-3000:]}")
+            raise
         finally:
             servers.stop()
         results.append(result)

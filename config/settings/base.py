@@ -119,7 +119,8 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 60},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache, with one connection pool per process rather than one per websocket (config/cache.py).
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from the shared cache and written to it and the database: a websocket's connect and its
     # access checks read the session without a query. Only with Redis: a per-process cache would go stale.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
