@@ -2,29 +2,34 @@
 
     python -m bench.fanout [--members 200] [--messages 200] [--rate 20] [--large-members 500] …
 
-Starts its own servers (daphne, 127.0.0.1 only) on a temporary SQLite database with the demo content and
-`--members` signed-in members of one network:
+Starts its own servers (daphne, 127.0.0.1 only), each setup on a database of its own with the demo content
+and `--members` signed-in members of one network:
 
-1. the embedded default: ONE daphne process with the in-memory channel layer;
-2. when Redis answers on a loopback address (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL):
-   TWO daphne processes sharing Redis (and the SQLite file), the members spread over both.
+1. the embedded default: ONE daphne process with the in-memory channel layer, on a temporary SQLite file;
+2. production mode, when Redis (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL) and PostgreSQL
+   (--postgres-url, else VERKOSTAMO_TEST_POSTGRES_URL) answer on a loopback address: TWO daphne processes
+   sharing Redis and a temporary PostgreSQL database (created, migrated and dropped by the bench), the
+   members spread over both. With Redis but no PostgreSQL (or --no-postgres), the two share the SQLite file.
 
 Every scenario gets freshly started servers. N websocket clients connect (one asyncio loop in this
-process) and the bench waits until the servers are idle again; then one of them sends M
-messages at R per second, each body carrying its send time ("bench <n> <time>"), and every client
+process, CONNECT_CONCURRENCY at a time: a wave of reconnects), each timed from opening its socket to being
+subscribed (ours: its `rooms` frame), and the bench waits until the servers are idle again; then one of them
+sends M messages at R per second, each body carrying its send time ("bench <n> <time>"), and every client
 (the sender's too) records when each `message.new` arrives. The bare consumer (bench/bare.py, served by
 bench/bare_asgi.py: no auth, no database) gets the same clients and the same messages as raw text.
-Printed: share delivered (unique message × receiver pairs / expected), duplicates, p50/p99/max latency,
-deliveries per second, the servers' resident memory per open connection (VmRSS after connecting and
-settling minus before, so it includes what connecting churned through), the time to connect and settle,
-CPU used, and for ours the sender's ack latency; then the targets as PASS/FAIL lines, and the newest
-history page of a 100 000-message room against a 100-message one. Asserts nothing: the machine is
-shared, so print the load average beside the figures and read them with it.
+Printed, ours beside the bare consumer: the handshake median and p95, the time until every member was in
+and until the servers settled, the servers' resident memory per open connection (VmRSS after connecting and
+settling minus before, so it includes what connecting churned through), share delivered (unique message ×
+receiver pairs / expected), duplicates, p50/p99/max latency, deliveries per second, CPU used, and for ours
+the sender's ack latency; then the targets as PASS/FAIL lines (the connect path's in production mode), and
+the newest history page of a 100 000-message room against a 100-message one. Asserts nothing: the machine
+is shared, so print the load average beside the figures and read them with it.
 
-Settings: config/settings/bench.py (DEBUG off, logging at WARNING, posting limit lifted, channel layer and
-cache as production chooses them from REDIS_URL, the embedded default's SQLite options on a temporary
-file). Default sizes take about 4-5 minutes on a 2-core machine; --no-redis, --large-members 0 and
---history 0 make it shorter, --full adds the bare consumers at the larger size.
+Settings: config/settings/bench.py (DEBUG off, logging at WARNING, posting limit lifted, channel layer,
+cache and session engine as production chooses them from REDIS_URL; on SQLite the embedded default's
+options). Default sizes take about 5-6 minutes on a 2-core machine; --no-embedded (production mode only),
+--no-redis, --large-members 0, --messages 50 and --history 0 make it shorter, --full adds the bare
+consumers at the larger size.
 """
 
 import argparse
