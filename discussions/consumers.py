@@ -85,7 +85,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if refused:
             await self.lose_access(refused)
             return
-        self.room_ids = set(unread)
+        self.room_ids = {room["id"] for room in rooms}
         for group in self.groups_joined():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.send(text_data=frame("rooms", rooms=rooms))
