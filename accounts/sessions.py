@@ -8,6 +8,21 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
 
+def session_data(session_key):
+    """What the session `session_key` holds ({} when it does not exist): one read of the session store."""
+    if not session_key:
+        return {}
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+
+
+def session_user_id(session_key):
+    """The id of the person the session says is signed in, or None; nothing checked yet (see signed_in_user)."""
+    try:
+        return get_user_model()._meta.pk.to_python(session_data(session_key)[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+
+
 def signed_in_user(session_key):
     """The active user that the session `session_key` is still signed in as, or None.
 
@@ -16,9 +31,7 @@ def signed_in_user(session_key):
     no longer active. The same rules as `django.contrib.auth.get_user`, which however flushes or rotates the
     session it checks: this only reads. Two queries: the session and the user.
     """
-    if not session_key:
-        return None
-    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    data = session_data(session_key)
     try:
         user_id = get_user_model()._meta.pk.to_python(data[SESSION_KEY])
         backend_path = data[BACKEND_SESSION_KEY]

@@ -2,29 +2,34 @@
 
     python -m bench.fanout [--members 200] [--messages 200] [--rate 20] [--large-members 500] …
 
-Starts its own servers (daphne, 127.0.0.1 only) on a temporary SQLite database with the demo content and
-`--members` signed-in members of one network:
+Starts its own servers (daphne, 127.0.0.1 only), each setup on a database of its own with the demo content
+and `--members` signed-in members of one network:
 
-1. the embedded default: ONE daphne process with the in-memory channel layer;
-2. when Redis answers on a loopback address (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL):
-   TWO daphne processes sharing Redis (and the SQLite file), the members spread over both.
+1. the embedded default: ONE daphne process with the in-memory channel layer, on a temporary SQLite file;
+2. production mode, when Redis (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL) and PostgreSQL
+   (--postgres-url, else VERKOSTAMO_TEST_POSTGRES_URL) answer on a loopback address: TWO daphne processes
+   sharing Redis and a temporary PostgreSQL database (created, migrated and dropped by the bench), the
+   members spread over both. With Redis but no PostgreSQL (or --no-postgres), the two share the SQLite file.
 
 Every scenario gets freshly started servers. N websocket clients connect (one asyncio loop in this
-process) and the bench waits until the servers are idle again; then one of them sends M
-messages at R per second, each body carrying its send time ("bench <n> <time>"), and every client
+process, CONNECT_CONCURRENCY at a time: a wave of reconnects), each timed from opening its socket to being
+subscribed (ours: its `rooms` frame), and the bench waits until the servers are idle again; then one of them
+sends M messages at R per second, each body carrying its send time ("bench <n> <time>"), and every client
 (the sender's too) records when each `message.new` arrives. The bare consumer (bench/bare.py, served by
 bench/bare_asgi.py: no auth, no database) gets the same clients and the same messages as raw text.
-Printed: share delivered (unique message × receiver pairs / expected), duplicates, p50/p99/max latency,
-deliveries per second, the servers' resident memory per open connection (VmRSS after connecting and
-settling minus before, so it includes what connecting churned through), the time to connect and settle,
-CPU used, and for ours the sender's ack latency; then the targets as PASS/FAIL lines, and the newest
-history page of a 100 000-message room against a 100-message one. Asserts nothing: the machine is
-shared, so print the load average beside the figures and read them with it.
+Printed, ours beside the bare consumer: the handshake median and p95, the time until every member was in
+and until the servers settled, the servers' resident memory per open connection (VmRSS after connecting and
+settling minus before, so it includes what connecting churned through), share delivered (unique message ×
+receiver pairs / expected), duplicates, p50/p99/max latency, deliveries per second, CPU used, and for ours
+the sender's ack latency; then the targets as PASS/FAIL lines (the connect path's in production mode), and
+the newest history page of a 100 000-message room against a 100-message one. Asserts nothing: the machine
+is shared, so print the load average beside the figures and read them with it.
 
-Settings: config/settings/bench.py (DEBUG off, logging at WARNING, posting limit lifted, channel layer and
-cache as production chooses them from REDIS_URL, the embedded default's SQLite options on a temporary
-file). Default sizes take about 4-5 minutes on a 2-core machine; --no-redis, --large-members 0 and
---history 0 make it shorter, --full adds the bare consumers at the larger size.
+Settings: config/settings/bench.py (DEBUG off, logging at WARNING, posting limit lifted, channel layer,
+cache and session engine as production chooses them from REDIS_URL; on SQLite the embedded default's
+options). Default sizes take about 5-6 minutes on a 2-core machine; --no-embedded (production mode only),
+--no-redis, --large-members 0, --messages 50 and --history 0 make it shorter, --full adds the bare
+consumers at the larger size.
 """
 
 import argparse
@@ -179,6 +184,7 @@ class Run:
     sent_at: dict = field(default_factory=dict)  # n -> time.time() when message n was sent
     ack_latencies: list = field(default_factory=list)  # ours: send -> the sender's ack, seconds
     errors: list = field(default_factory=list)
+    handshakes: list = field(default_factory=list)  # seconds from opening a socket to being subscribed
     room: int | None = None
     last_frame: float = 0.0
     first_send: float = 0.0
@@ -234,6 +240,7 @@ async def open_clients(run, urls, cookies, origin_of):
 
     async def one(client, url, cookie):
         async with gate:
+            opening = time.monotonic()
             headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
             socket_ = await connect(
                 url,
@@ -252,6 +259,7 @@ async def open_clients(run, urls, cookies, origin_of):
                 subscribed.set()
             reader = asyncio.create_task(read_frames(socket_, client, run, subscribed))
             await asyncio.wait_for(subscribed.wait(), 60)
+            run.handshakes.append(time.monotonic() - opening)
             return socket_, reader
 
     opened = await asyncio.gather(
@@ -320,7 +328,10 @@ class Result:
     worst: float
     per_second: float
     kib_per_connection: float
-    connect_seconds: float
+    handshake_p50: float
+    handshake_p95: float
+    all_in_seconds: float  # until every client was subscribed
+    connect_seconds: float  # until the servers were idle again after that
     server_cpu: float  # share of one core the servers used while messages were sent and delivered
     client_cpu: float  # the same for this process (all the clients)
     notes: str = ""
@@ -355,6 +366,7 @@ async def measure(servers, setup, consumer, path, members, sessions, messages, r
     memory_before = servers.rss_kib()
     started = time.monotonic()
     clients = await open_clients(run, urls, cookies, origin_of)
+    all_in_seconds = time.monotonic() - started
     settled = await servers.settle(run)
     connect_seconds = time.monotonic() - started
     memory_after = servers.rss_kib()
@@ -395,6 +407,9 @@ async def measure(servers, setup, consumer, path, members, sessions, messages, r
         worst=max(latencies, default=float("nan")),
         per_second=len(run.arrivals) / span if latencies else 0.0,
         kib_per_connection=(memory_after - memory_before) / members,
+        handshake_p50=percentile(run.handshakes, 0.50),
+        handshake_p95=percentile(run.handshakes, 0.95),
+        all_in_seconds=all_in_seconds,
         connect_seconds=connect_seconds,
         server_cpu=server_cpu,
         client_cpu=client_cpu,
@@ -403,36 +418,38 @@ async def measure(servers, setup, consumer, path, members, sessions, messages, r
 
 
 HEADER = (
-    f"{'setup':<22} {'consumer':<11} {'members':>7} {'sent':>5} {'delivered':>9} {'dups':>5} "
-    f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'deliv/s':>8} {'KiB/conn':>8} {'connect s':>9} "
-    f"{'srv CPU':>7} {'cli CPU':>7}  notes"
+    f"{'setup':<30} {'consumer':<11} {'members':>7} {'hs p50':>6} {'hs p95':>6} {'all in':>6} {'settled':>7} "
+    f"{'KiB/conn':>8} {'sent':>5} {'delivered':>9} {'dups':>5} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+    f"{'deliv/s':>8} {'srv CPU':>7} {'cli CPU':>7}  notes"
 )
 
 
-LEGEND = """\
+LEGEND = f"""\
 ours: the discussion consumer (config.asgi); bare: bench/bare.py's broadcast consumer with Channels' thread
-hop before each handler; bare-nohop: the same without the hop. delivered: unique message x receiver pairs
-/ expected (every client receives, the sender too); latency: send -> arrival in the client; KiB/conn: the
-servers' resident memory per open socket; connect s: connecting every client until the servers are idle
-again; srv/cli CPU: the servers' and the clients' CPU while messages flowed (100 % = one core)."""
+hop before each handler; bare-nohop: the same without the hop. hs p50/p95: ms from opening a socket to
+being subscribed (ours: its `rooms` frame; bare: the open handshake), {CONNECT_CONCURRENCY} at a time; all
+in: seconds until every client was subscribed; settled: until the servers were idle again too; KiB/conn: the
+servers' resident memory per open socket; delivered: unique message x receiver pairs / expected (every
+client receives, the sender too); latency: send -> arrival in the client; srv/cli CPU: the servers' and the
+clients' CPU while messages flowed (100 % = one core)."""
 
 
 def row(result):
     return (
-        f"{result.setup:<22} {result.consumer:<11} {result.members:>7} {result.messages:>5} "
-        f"{result.delivered * 100:>8.2f}% {result.duplicates:>5} {result.p50 * 1000:>7.0f} "
-        f"{result.p99 * 1000:>7.0f} {result.worst * 1000:>7.0f} {result.per_second:>8.0f} "
-        f"{result.kib_per_connection:>8.1f} {result.connect_seconds:>9.1f} {result.server_cpu * 100:>6.0f}% "
-        f"{result.client_cpu * 100:>6.0f}%  {result.notes}"
+        f"{result.setup:<30} {result.consumer:<11} {result.members:>7} {result.handshake_p50 * 1000:>6.0f} "
+        f"{result.handshake_p95 * 1000:>6.0f} {result.all_in_seconds:>6.2f} {result.connect_seconds:>7.1f} "
+        f"{result.kib_per_connection:>8.1f} {result.messages:>5} {result.delivered * 100:>8.2f}% "
+        f"{result.duplicates:>5} {result.p50 * 1000:>7.0f} {result.p99 * 1000:>7.0f} {result.worst * 1000:>7.0f} "
+        f"{result.per_second:>8.0f} {result.server_cpu * 100:>6.0f}% {result.client_cpu * 100:>6.0f}%  {result.notes}"
     )
 
 
 # -- the database -----------------------------------------------------------------------------------------
 
 
-def setup_database(database_path, members):
-    """Migrates a fresh SQLite file, loads the demo content and makes `members` signed-in members; returns
-    their session keys."""
+def setup_database(members):
+    """Migrates the fresh database DATABASE_URL names, loads the demo content and makes `members` signed-in
+    members; returns their session keys."""
     import logging
 
     import django
@@ -447,6 +464,36 @@ def setup_database(database_path, members):
     call_command("load_demo_content", verbosity=0)
     _network, people = signed_in_members(NETWORK, members, "bench")
     return [session for _user, session in people]
+
+
+def print_sessions(members):
+    """setup_database in a process of its own (for the production mode's database): the keys as JSON."""
+    print(json.dumps(setup_database(members)))
+
+
+def setup_in_subprocess(env, members):
+    code = f"from bench.fanout import print_sessions; print_sessions({members})"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"setting up the database failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def temporary_postgres_database(admin_url):
+    """A new, empty PostgreSQL database next to `admin_url`'s: yields its URL, drops it afterwards."""
+    import psycopg
+
+    name = f"verkostamo_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def history_timings(sizes, runs=15):
@@ -512,6 +559,23 @@ def reachable_redis(explicit):
     return url, ""
 
 
+def reachable_postgres(explicit):
+    """The PostgreSQL URL to make the production mode's database with, if it answers on loopback, else
+    (None, why not)."""
+    url = explicit or os.environ.get("VERKOSTAMO_TEST_POSTGRES_URL")
+    if not url:
+        return None, "no PostgreSQL: set --postgres-url or VERKOSTAMO_TEST_POSTGRES_URL"
+    if urlsplit(url).hostname not in LOOPBACK:
+        return None, f"PostgreSQL at {urlsplit(url).hostname} is not on this machine"
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+    except Exception as error:
+        return None, f"PostgreSQL does not answer at {url}: {error}"
+    return url, ""
+
+
 def forget_redis_keys(url, prefix):
     import redis
 
@@ -536,13 +600,20 @@ CONSUMERS = {
 }
 
 
-def plan(options, redis_url):
+EMBEDDED = "1 process, in-memory, SQLite"
+PRODUCTION = "2 processes, Redis, PostgreSQL"
+
+
+def plan(options, redis_url, production_env):
     """[(setup, processes, extra env, consumer, members)]: ours and its references back to back, so that
-    they share whatever else the machine is doing at the time."""
+    they share whatever else the machine is doing at the time. Production mode (two processes, Redis,
+    PostgreSQL) when both answer; two processes over Redis on the SQLite file when only Redis does."""
     small, large = options.members, options.large_members
-    setups = [("1 process, in-memory", 1, {})]
-    if redis_url:
-        setups.append(("2 processes, Redis", 2, {"REDIS_URL": redis_url}))
+    setups = [] if options.no_embedded else [(EMBEDDED, 1, {})]
+    if redis_url and production_env:
+        setups.append((PRODUCTION, 2, {"REDIS_URL": redis_url, **production_env}))
+    elif redis_url:
+        setups.append(("2 processes, Redis, SQLite", 2, {"REDIS_URL": redis_url}))
     runs = []
     for setup, count, extra in setups:
         for members in [small, large] if large else [small]:
@@ -555,19 +626,33 @@ def plan(options, redis_url):
     return runs
 
 
-async def scenarios(options, env, sessions, folder, redis_url, results, say):
+async def scenarios(options, env, sessions, folder, redis_url, production_env, results, say):
     """Runs every scenario, each on freshly started servers (so memory per connection is measured from a
-    clean start), appending to `results` as it goes (so a failure keeps what was measured)."""
-    for setup, count, extra, consumer, members in plan(options, redis_url):
+    clean start), appending to `results` as it goes (so a failure keeps what was measured). `sessions` maps
+    a setup's DATABASE_URL (None: the SQLite file) to its members' session keys."""
+    for setup, count, extra, consumer, members in plan(options, redis_url, production_env):
         application, path = CONSUMERS[consumer]
         say(f"… {setup}: {consumer}, {members} members")
         servers = Servers(application, count, {**env, **extra}, folder)
         try:
             servers.wait_ready()
             result = await asyncio.wait_for(
-                measure(servers, setup, consumer, path, members, sessions, options.messages, options.rate),
+                measure(
+                    servers,
+                    setup,
+                    consumer,
+                    path,
+                    members,
+                    sessions[extra.get("DATABASE_URL")],
+                    options.messages,
+                    options.rate,
+                ),
                 SCENARIO_TIMEOUT,
             )
+        except BaseException:
+            for log in servers.logs:
+                say(f"--- the end of {log.name}:\n{log.read_text(errors='replace')[-3000:]}")
+            raise
         finally:
             servers.stop()
         results.append(result)
@@ -610,6 +695,7 @@ def print_targets(results, options, history, say):
             say(f"  {label}  {setup}: {large} members, 100 % delivered ({ours.delivered * 100:.2f} %)")
         if not any(r.setup.startswith("2 processes") for r in results):
             say(f"  n/a   {large} members over Redis and 2 processes: no Redis (see above)")
+    print_connect_targets(by_key, max(small, large), say)
     if history:
         (few, few_time), (many, many_time) = sorted(history.items())
         ratio = many_time / few_time
@@ -617,6 +703,32 @@ def print_targets(results, options, history, say):
             f"  {verdict(ratio <= 2)}  newest history page: {many:,} messages {many_time * 1000:.2f} ms, "
             f"{few:,} messages {few_time * 1000:.2f} ms, ratio {ratio:.2f} (target ≤ 2)"
         )
+
+
+def print_connect_targets(by_key, members, say):
+    """The connect path's targets, in production mode (issue 12): a wave of reconnects after a restart."""
+    ours = by_key.get((PRODUCTION, "ours", members))
+    if ours is None:
+        say(f"  n/a   connecting {members} members in production mode: no PostgreSQL or Redis (see above)")
+        return
+    bare = by_key.get((PRODUCTION, "bare", members))
+    versus = (
+        f"; bare: {bare.all_in_seconds:.2f} s, {bare.handshake_p50 * 1000:.0f} ms, {bare.kib_per_connection:.1f} KiB"
+        if bare
+        else ""
+    )
+    say(
+        f"  {verdict(ours.all_in_seconds <= 2)}  {PRODUCTION}: {members} members in ≤ 2 s "
+        f"({ours.all_in_seconds:.2f} s{versus})"
+    )
+    say(
+        f"  {verdict(ours.handshake_p50 <= 0.05)}  {PRODUCTION}: handshake median ≤ 50 ms "
+        f"({ours.handshake_p50 * 1000:.0f} ms, p95 {ours.handshake_p95 * 1000:.0f} ms)"
+    )
+    say(
+        f"  {verdict(ours.kib_per_connection <= 48)}  {PRODUCTION}: ≤ 48 KiB per open connection "
+        f"({ours.kib_per_connection:.1f} KiB)"
+    )
 
 
 def say(text):
@@ -641,6 +753,16 @@ def parse_arguments(argv=None):
     )
     parser.add_argument("--no-redis", action="store_true", help="measure the single process only")
     parser.add_argument(
+        "--postgres-url",
+        default="",
+        help="PostgreSQL on 127.0.0.1 where the production mode's temporary database is made and dropped "
+        "(default: VERKOSTAMO_TEST_POSTGRES_URL)",
+    )
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="two processes over Redis share the SQLite file instead"
+    )
+    parser.add_argument("--no-embedded", action="store_true", help="skip the one-process embedded default")
+    parser.add_argument(
         "--full",
         action="store_true",
         help="also the bare consumers at the larger size in one process, and without the hop over Redis",
@@ -651,13 +773,16 @@ def parse_arguments(argv=None):
 def main(argv=None):
     options = parse_arguments(argv)
     redis_url, why_not = (None, "--no-redis") if options.no_redis else reachable_redis(options.redis_url)
+    postgres_url, why_not_postgres = (
+        (None, "--no-postgres") if options.no_postgres or not redis_url else reachable_postgres(options.postgres_url)
+    )
     members = max(options.members, options.large_members)
     raise_open_files_limit(2 * members + 256)
     # SIGTERM ends the bench like Ctrl-C does, through the finally blocks that stop the servers.
     signal.signal(signal.SIGTERM, interrupt)
     prefix = f"bench-{uuid.uuid4().hex[:8]}:"
     results, history = [], {}
-    with tempfile.TemporaryDirectory(prefix="verkostamo-fanout-") as folder:
+    with tempfile.TemporaryDirectory(prefix="verkostamo-fanout-") as folder, contextlib.ExitStack() as stack:
         database = Path(folder) / "bench.sqlite3"
         env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "REDIS_URL", "DATABASE_URL"}}
         env.update(
@@ -672,11 +797,22 @@ def main(argv=None):
         os.environ.pop("REDIS_URL", None)
         say(
             f"Fan-out: {options.members} (and {options.large_members}) members, {options.messages} messages "
-            f"at {options.rate}/s; {'Redis at ' + redis_url if redis_url else why_not}"
+            f"at {options.rate}/s; {'Redis at ' + redis_url if redis_url else why_not}; "
+            f"{'production mode on PostgreSQL at ' + postgres_url if postgres_url else why_not_postgres}"
         )
+        if redis_url:
+            stack.callback(forget_redis_keys, redis_url, prefix)
         started = time.monotonic()
-        sessions = setup_database(database, members)
-        say(f"… database ready in {time.monotonic() - started:.0f} s (demo content, {members} members)")
+        sessions = {None: setup_database(members)}
+        say(f"… SQLite database ready in {time.monotonic() - started:.0f} s (demo content, {members} members)")
+        production_env = {}
+        if postgres_url:
+            production_env = {"DATABASE_URL": stack.enter_context(temporary_postgres_database(postgres_url))}
+            ready = time.monotonic()
+            sessions[production_env["DATABASE_URL"]] = setup_in_subprocess(
+                {**env, "REDIS_URL": redis_url, **production_env}, members
+            )
+            say(f"… PostgreSQL database ready in {time.monotonic() - ready:.0f} s")
         if options.history:
             history = history_timings((100, options.history))
             say(f"… history rooms of 100 and {options.history:,} messages timed")
@@ -684,11 +820,7 @@ def main(argv=None):
         say(LEGEND)
         say(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())} ({os.cpu_count()} cores)")
         say(HEADER)
-        try:
-            asyncio.run(scenarios(options, env, sessions, folder, redis_url, results, say))
-        finally:
-            if redis_url:
-                forget_redis_keys(redis_url, prefix)
+        asyncio.run(scenarios(options, env, sessions, folder, redis_url, production_env, results, say))
         print_targets(results, options, history, say)
         say(
             f"(fan-out bench: {time.monotonic() - started:.0f} s; load average after: "

@@ -10,22 +10,21 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
 from config import shutdown  # noqa: E402
 from config.origins import SameOriginValidator  # noqa: E402
 from config.requestlog import WebsocketLog  # noqa: E402
-from config.unavailable import WebsocketDatabaseGuard  # noqa: E402
 from discussions import open_sockets  # noqa: E402
 from discussions.routing import websocket_urlpatterns  # noqa: E402
 
+# Websockets get their cookies only: the discussion consumer reads the session and the person itself, once, in
+# the order its access check needs (docs/realtime.md, "Connecting"); no session object is kept per socket.
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": WebsocketLog(
-            WebsocketDatabaseGuard(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
-        ),
+        "websocket": WebsocketLog(SameOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )
 

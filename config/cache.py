@@ -8,10 +8,12 @@ connection: `redis.BlockingConnectionPool` in OPTIONS) bounds what the process o
 What lives in the cache is rebuilt or was a safeguard: rate limits, access versions, presence, allauth's limits.
 When Redis does not answer, a read is a miss and a write is skipped (one warning per
 `WARNING_INTERVAL`): rate limits let people through, a missing access version makes a socket check the database,
-presence shows what this process knows. Sessions are in the database, not here.
+presence shows what this process knows. Sessions are read from here but kept in the database too
+(`cached_db`), so a miss only costs a query and nobody is signed out.
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -49,14 +51,16 @@ def degrades(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Cal
 
 class RedisCache(DjangoRedisCache):
     _clients: ClassVar[dict[tuple[str, ...], RedisCacheClient]] = {}
+    _clients_lock = threading.Lock()  # consumers' contexts build their cache objects in several threads
     _last_warning = float("-inf")
 
     @cached_property
     def _cache(self):
         key = (*self._servers, repr(sorted(self._options.items())))
-        if key not in self._clients:
-            self._clients[key] = self._class(self._servers, **self._options)
-        return self._clients[key]
+        with self._clients_lock:
+            if key not in self._clients:
+                self._clients[key] = self._class(self._servers, **self._options)
+            return self._clients[key]
 
     def warn_unavailable(self, error: Exception) -> None:
         now = time.monotonic()

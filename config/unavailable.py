@@ -1,11 +1,11 @@
 """A friendly 503 while the database does not answer, instead of a 500.
 
 `DatabaseUnavailableMiddleware` answers a view that failed to reach the database; `server_error` (handler500) does
-the same for a failure outside a view (a middleware's query), and is Django's own 500 page otherwise;
-`WebsocketDatabaseGuard` refuses a websocket handshake that could not reach it. The page
-(templates/503.html) is the site's layout without anything that needs the database: no menus, no user, no site
-settings. `Retry-After` tells browsers and crawlers when to come back. When the database answers again, the next
-request simply works: connections are checked before use (CONN_HEALTH_CHECKS).
+the same for a failure outside a view (a middleware's query), and is Django's own 500 page otherwise. (A discussion
+socket reads the database only in its consumer, which answers `unavailable` itself.) The page (templates/503.html)
+is the site's layout without anything that needs the database: no menus, no user, no site settings. `Retry-After`
+tells browsers and crawlers when to come back. When the database answers again, the next request simply works:
+connections are checked before use (CONN_HEALTH_CHECKS).
 """
 
 import logging
@@ -42,22 +42,6 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_DOWN):
             return service_unavailable(request, exception)
         return None
-
-
-class WebsocketDatabaseGuard:
-    """A websocket handshake while the database does not answer (the session and user lookups of the auth
-    middleware): refused with a warning instead of a traceback; the client tries again with backoff."""
-
-    def __init__(self, application):
-        self.application = application
-
-    async def __call__(self, scope, receive, send):
-        try:
-            return await self.application(scope, receive, send)
-        except DATABASE_DOWN as error:
-            logger.warning("A websocket was refused: the database is unavailable (%s)", error)
-            await send({"type": "websocket.close"})
-            return None
 
 
 def server_error(request):

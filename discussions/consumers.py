@@ -20,17 +20,19 @@ import logging
 import random
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.sessions import signed_in_user
+from accounts.sessions import session_user_id, signed_in_user
 from core import metrics
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
 from core.outages import DATABASE_DOWN
-from networks.access import current_access, network_access
+from networks.access import current_access, live_network_id
 from networks.models import NetworkPage
 
 from . import actions, open_sockets, presence, queries
@@ -61,27 +63,42 @@ class ScopeRequest:
 
 
 class DiscussionConsumer(AsyncWebsocketConsumer):
+    typing = None  # this socket's presence.Typing, made when it first types
+    closing = False  # set once this consumer has closed the socket
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Nothing more goes out once the socket is closing: a fan-out frame can arrive between the close and the
+        disconnect, and daphne raises on a send to a socket in its closing handshake."""
+        if not self.closing:
+            await super().send(text_data, bytes_data, close)
+
+    async def close(self, code=None, reason=None):
+        self.closing = True
+        await super().close(code, reason)
+
     async def dispatch(self, message):
-        # Channels 4.3 hops to the database thread (to close old connections) before every handler.
-        # A fan-out frame touches no database, so it skips that hop and costs only the socket write.
+        # Channels 4.3 hops to the database thread (to close old connections) before every handler. This
+        # consumer touches the database only through database_sync_to_async, which closes them itself around
+        # each call, so no handler needs that hop: a fan-out frame costs only the socket write, and a connect
+        # one trip to the database thread fewer (in a wave of reconnects that thread is the queue).
         if message["type"] in FAN_OUT_EVENTS:
-            await self.send(text_data=message["text"])
-            metrics.FRAMES_DELIVERED.inc()
+            if not self.closing:
+                await self.send(text_data=message["text"])
+                metrics.FRAMES_DELIVERED.inc()
             return
-        await super().dispatch(message)
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # -- connecting -------------------------------------------------------------------------------------
 
     async def connect(self):
         started = time.monotonic()
-        self.user = self.scope["user"]
         self.language = translation.get_language_from_request(ScopeRequest(self.scope), check_path=False)
         self.access_lost = False
         await self.accept()
         metrics.OPEN_SOCKETS.inc()
-        if not self.user.is_authenticated:
-            await self.lose_access(CLOSE_NOT_SIGNED_IN)
-            return
         try:
             refused, rooms, unread = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
         except DATABASE_DOWN as error:
@@ -91,17 +108,14 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if refused:
             await self.lose_access(refused)
             return
-        self.rooms = {room["id"]: room for room in rooms}
-        self.typing = presence.Typing(self.channel_layer)
-        self.joined_groups = [network_group(self.network_id), user_group(self.user.pk)]
-        self.joined_groups += [room_group(room_id) for room_id in self.rooms]
+        self.room_ids = {room["id"] for room in rooms}
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=rooms))
         for room_id, count in unread.items():
             await self.send(text_data=frame("unread", room=room_id, count=count))
         online = await presence.join(
-            self.channel_layer, self.network_id, self.user.pk, self.user.display_name, listed=self.listed
+            self.channel_layer, self.network_id, self.user_id, self.user.display_name, listed=self.listed
         )
         await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
@@ -109,21 +123,29 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def load_state(self, slug):
-        """(close code or None, the rooms, their unread counts). Access is decided by check_access, the check
-        every later frame may repeat."""
-        network = NetworkPage.objects.live().public().filter(slug=slug).first()
-        if network is None:
+        """(close code or None, the room objects, their unread counts), in one trip to the database thread.
+
+        The session cookie names the person and the slug the network; their access versions are read next, and
+        only then is access decided (check_access, the check every later frame may repeat), so that a change
+        committed meanwhile shows at the next comparison. The socket keeps the session's key, not the session.
+        """
+        self.session_key = self.scope["cookies"].get(settings.SESSION_COOKIE_NAME)
+        user_id = session_user_id(self.session_key)
+        if user_id is None:
+            return CLOSE_NOT_SIGNED_IN, None, None
+        network_id = live_network_id(slug)
+        if network_id is None:
             return CLOSE_NOT_MEMBER, None, None
-        self.network_id = network.pk
-        self.session_key = self.scope["session"].session_key
-        self.version_keys = [user_version_key(self.user.pk), network_version_key(network.pk)]
+        self.user_id, self.network_id = user_id, network_id
+        self.version_keys = [user_version_key(user_id), network_version_key(network_id)]
         refused = self.check_access()
         if refused:
             return refused, None, None
-        actions.ensure_general_room(network)
-        rooms = queries.network_rooms(network)
-        unread = queries.unread_counts(self.user, rooms)
-        return None, [queries.room_summary(room) for room in rooms], unread
+        rooms, unread = queries.rooms_with_unread(network_id, self.user)
+        return None, rooms, unread
+
+    def groups_joined(self):
+        return [network_group(self.network_id), user_group(self.user_id), *map(room_group, self.room_ids)]
 
     async def disconnect(self, code):
         metrics.OPEN_SOCKETS.dec()
@@ -131,11 +153,11 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             self.recheck_timer.cancel()
         if getattr(self, "recheck_task", None) is not None:
             self.recheck_task.cancel()
-        if not hasattr(self, "joined_groups"):
+        if not hasattr(self, "room_ids"):
             return
         open_sockets.closed(self)
-        await presence.leave(self.channel_layer, self.network_id, self.user.pk)
-        await open_sockets.leave_groups(self.channel_layer, self.channel_name, self.joined_groups)
+        await presence.leave(self.channel_layer, self.network_id, self.user_id)
+        await open_sockets.leave_groups(self.channel_layer, self.channel_name, self.groups_joined())
 
     # -- access, for as long as the socket is open ----------------------------------------------------------
 
@@ -145,11 +167,12 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         The session must still exist and be signed in as this person with their current password (so sign-out
         and a password change end it), the account must be active, and the network live and public with the
         person a member or staff. The versions are read first, so a change committed during the check shows
-        at the next comparison. Constant cost: the session, the user, the network and the membership.
+        at the next comparison. Constant cost: the session (a cache read with SESSION_ENGINE cached_db), the user,
+        and the network with the membership in one query.
         """
         versions = versions_for_check(self.version_keys)
         user = signed_in_user(self.session_key)
-        if user is None or user.pk != self.user.pk:
+        if user is None or user.pk != self.user_id:
             return CLOSE_NOT_SIGNED_IN
         access = current_access(user, self.network_id)
         if access is None or not access.is_member:
@@ -256,7 +279,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     def room_id(self, data, key="room"):
         """A room of this network, by id. Ids the server did not give this socket are refused."""
         room_id = data.get(key)
-        if not isinstance(room_id, int) or room_id not in self.rooms:
+        if not isinstance(room_id, int) or room_id not in self.room_ids:
             raise ActionError("unknown_room", _("Huonetta ei löydy tästä verkostosta."))
         return room_id
 
@@ -296,14 +319,15 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     def find_message(self, message_id, room_ids=None):
         """A message of this socket's rooms (or of `room_ids`), by id."""
-        message = queries.message_in_rooms(message_id, self.rooms if room_ids is None else room_ids)
+        message = queries.message_in_rooms(message_id, self.room_ids if room_ids is None else room_ids)
         if message is None:
             raise ActionError("not_found", _("Viestiä ei löydy."))
         return message
 
     def is_facilitator_now(self):
         """Fresh from the database: a facilitator's rights are checked when used, not trusted from connect."""
-        return network_access(self.user, NetworkPage.objects.get(pk=self.network_id)).is_facilitator
+        access = current_access(self.user, self.network_id)
+        return access is not None and access.is_facilitator
 
     def require_facilitator(self):
         if not self.is_facilitator_now():
@@ -312,7 +336,10 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     # -- typing, read, sync -----------------------------------------------------------------------------
 
     async def on_typing(self, data):
-        await self.typing.announce(self.room_id(data), self.user)
+        room_id = self.room_id(data)
+        if self.typing is None:
+            self.typing = presence.Typing(self.channel_layer)
+        await self.typing.announce(room_id, self.user)
 
     async def on_read(self, data):
         room_id = self.room_id(data)
@@ -379,10 +406,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     async def room_created(self, event):
         """A new room of this network: join its group, then pass the frame on."""
-        room = json.loads(event["text"])["room"]
-        self.rooms[room["id"]] = room
-        await self.channel_layer.group_add(room_group(room["id"]), self.channel_name)
-        self.joined_groups.append(room_group(room["id"]))
+        room_id = json.loads(event["text"])["room"]["id"]
+        self.room_ids.add(room_id)
+        await self.channel_layer.group_add(room_group(room_id), self.channel_name)
         await self.send(text_data=event["text"])
 
     async def access_changed(self, event):

@@ -3,9 +3,9 @@
 - The sockets register when they have connected (`opened`) and go when they disconnect (`closed`).
 - Groups are joined and left through here. A group that could not be joined (Redis unreachable) is joined again
   when the channel layer reaches Redis (`core.outages.connection_restored`, sent by `config.channel_layers`); so
-  is every group of every socket, because a restarted Redis has forgotten them all. A group that could not be left is retried with
-  backoff until it holds: a discard is never logged and forgotten (a forgotten one would leave the dead socket's
-  channel in the group, taking fan-out until the group expires).
+  is every group of every socket, because a restarted Redis has forgotten them all. A group that could not be
+  left is retried with backoff until it holds: a discard is never logged and forgotten (a forgotten one would leave
+  the dead socket's channel in the group, taking fan-out until the group expires).
 - `drained()` waits until every socket has gone: a stopping process (config.shutdown) has closed them with 1012
   and lets their disconnects finish before it exits.
 """
@@ -29,7 +29,8 @@ DISCARD_RETRY_SECONDS = (1, 2, 5, 10, 30, 60)  # then every minute until it hold
 class GroupSocket(Protocol):
     channel_layer: Any
     channel_name: str
-    joined_groups: list[str]
+
+    def groups_joined(self) -> list[str]: ...
 
 
 # Weak: a consumer whose task was cancelled before its disconnect() ran (a test's teardown, daphne killing a slow
@@ -54,7 +55,7 @@ async def join_groups(socket: GroupSocket) -> None:
     """Adds the socket to its groups. If the layer fails, the socket stays open (sends and syncs work without
     the layer) and joins its groups when the layer is back."""
     try:
-        for group in socket.joined_groups:
+        for group in socket.groups_joined():
             await socket.channel_layer.group_add(group, socket.channel_name)
     except Exception as error:
         logger.warning("A discussion socket could not join its groups (%s); it will when the layer is back", error)

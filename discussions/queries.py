@@ -7,7 +7,8 @@ discussions.actions). Each runs a fixed number of queries, however many messages
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from networks.models import NetworkPage
@@ -23,6 +24,7 @@ KIND_ORDER = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
+ROOM_ORDER = (KIND_ORDER, F("workshop__start").asc(nulls_last=True), "created", "pk")
 
 
 # The protocol's objects (docs/realtime.md), as the frames carry them.
@@ -61,17 +63,23 @@ class RoomObject(TypedDict):
 
 def network_rooms(network: NetworkPage) -> list[Room]:
     """The network's rooms in the order people look for them (one query)."""
-    return list(
-        Room.objects.filter(network=network).order_by(
-            KIND_ORDER, F("workshop__start").asc(nulls_last=True), "created", "pk"
-        )
-    )
+    return list(Room.objects.filter(network=network).order_by(*ROOM_ORDER))
 
 
 def unread_counts(user: User, rooms: Sequence[Room]) -> dict[int, int]:
     """{room id: unread count} for the given rooms, in one query."""
     read = dict(ReadMarker.objects.filter(user=user, room__in=rooms).values_list("room_id", "last_read_seq"))
     return {room.pk: max(0, room.last_seq - read.get(room.pk, 0)) for room in rooms}
+
+
+def rooms_with_unread(network_id: int, user: User) -> tuple[list[RoomObject], dict[int, int]]:
+    """The network's rooms as room objects (in network_rooms' order) and the person's unread count in each
+    ({room id: count}): one query, for a socket that connects."""
+    read = ReadMarker.objects.filter(room=OuterRef("pk"), user=user).values("last_read_seq")[:1]
+    rooms = list(
+        Room.objects.filter(network_id=network_id).annotate(read_seq=Coalesce(Subquery(read), 0)).order_by(*ROOM_ORDER)
+    )
+    return [room_summary(room) for room in rooms], {room.pk: max(0, room.last_seq - room.read_seq) for room in rooms}
 
 
 def messages_after(room: Room, after: int, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:

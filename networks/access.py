@@ -1,7 +1,8 @@
 """Who may do what in a network: the one place that answers it, for HTTP views and the websocket alike.
 
 `network_access(user, network)` costs one query (the person's active membership) and answers every
-question a view asks. Staff of the programme office (`is_staff`) see and manage every network.
+question a view asks; `current_access(user, network_id)` decides a long-lived connection's access in one query,
+the network's state included. Staff of the programme office (`is_staff`) see and manage every network.
 """
 
 from dataclasses import dataclass
@@ -9,8 +10,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from accounts.models import User
 from core.pages import language_rank
@@ -88,11 +92,46 @@ def network_access(user: AnyUser, network: NetworkPage) -> NetworkAccess:
     )
 
 
-def current_access(user: AnyUser, network_id: int) -> NetworkAccess | None:
-    """A long-lived connection's access, decided again: the NetworkAccess, or None when the network is no
-    longer live and public (unpublished, made private, deleted)."""
-    network = NetworkPage.objects.live().public().filter(pk=network_id).first()
-    return network_access(user, network) if network is not None else None
+MEMBERSHIP_FIELDS = [field.attname for field in Membership._meta.concrete_fields]
+
+
+def in_private_section() -> Exists:
+    """Whether the page of the outer query is in a private section (a view restriction on it or on a page above
+    it: their path is a prefix of its path), as a subquery. Wagtail's `public()` reads every restriction in a
+    query of its own first."""
+    prefix = Substr(OuterRef("path"), 1, Length("page__path"))
+    return Exists(PageViewRestriction.objects.filter(page__path=prefix))
+
+
+def current_access(user: User, network_id: int) -> NetworkAccess | None:
+    """A long-lived connection's access, decided again in one query: the NetworkAccess, or None when the network
+    is no longer live and public (unpublished, made private, deleted).
+
+    The network comes with its id and status only, the person's active membership with it (a left join); staff
+    need no membership. No join request is read: a connection only asks `is_member` and `is_facilitator`.
+    """
+    mine = FilteredRelation("memberships", condition=Q(memberships__user=user, memberships__left__isnull=True))
+    network = (
+        NetworkPage.objects.live()
+        .filter(~in_private_section(), pk=network_id)
+        .annotate(mine=mine, **{f"membership_{name}": F(f"mine__{name}") for name in MEMBERSHIP_FIELDS})
+        .only("status")
+        .first()
+    )
+    if network is None:
+        return None
+    membership = None
+    if network.membership_id is not None:
+        values = [getattr(network, f"membership_{name}") for name in MEMBERSHIP_FIELDS]
+        membership = Membership.from_db(network._state.db, MEMBERSHIP_FIELDS, values)
+    return NetworkAccess(network, membership, is_staff=user.is_staff, is_authenticated=True)
+
+
+def live_network_id(slug: str) -> int | None:
+    """The id of the live network with this slug (the one in the default language first, as `live_network`), or
+    None. Whether it is public, and whether someone may use it, is `current_access`'s to decide."""
+    ids = NetworkPage.objects.live().filter(slug=slug).order_by(language_rank(), "pk").values_list("pk", flat=True)
+    return ids.first()
 
 
 def live_network(slug: str) -> NetworkPage:

@@ -146,6 +146,9 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions are read from the shared cache and written to it and the database: a websocket's connect and its
+    # access checks read the session without a query. Only with Redis: a per-process cache would go stale.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Channels' in-memory layer, minus its sweep of every group on every call (see config/channel_layers.py).
     CHANNEL_LAYERS = {

@@ -1,6 +1,11 @@
-"""The Redis cache degrades while Redis is unreachable: reads miss, writes are skipped, nothing raises."""
+"""The Redis cache (config/cache.py): one connection pool per process, not one per websocket; and it degrades while
+Redis is unreachable: reads miss, writes are skipped, nothing raises."""
+
+import asyncio
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.test import override_settings
 
 from config.cache import RedisCache
 from core.ratelimit import RateLimit
@@ -34,7 +39,23 @@ def test_a_rate_limit_lets_people_through(unreachable_cache):
     limit.hit(1)  # nothing is remembered, so nothing is refused
 
 
-def test_cache_objects_of_one_location_share_one_client_and_its_pool():
-    first = RedisCache(UNREACHABLE, {"OPTIONS": {"max_connections": 5}})
-    second = RedisCache(UNREACHABLE, {"OPTIONS": {"max_connections": 5}})
+def test_cache_objects_with_the_same_servers_and_options_share_one_client():
+    first, second = RedisCache(UNREACHABLE, {}), RedisCache(UNREACHABLE, {"KEY_PREFIX": "other"})
     assert first._cache is second._cache
+    assert RedisCache(UNREACHABLE, {"OPTIONS": {"db": 2}})._cache is not first._cache
+
+
+@override_settings(CACHES={"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": UNREACHABLE}})
+def test_every_consumer_context_gets_the_same_client():
+    """Django keeps a cache object per asyncio context, as each websocket consumer has one of its own."""
+    from django.core.cache import caches
+
+    def cache_and_client():
+        return caches["default"], caches["default"]._cache
+
+    async def consumers():
+        return await asyncio.gather(*(asyncio.create_task(sync_to_async(cache_and_client)()) for _ in range(3)))
+
+    pairs = asyncio.run(consumers())
+    assert len({id(cache) for cache, _client in pairs}) == 3  # a cache object per context, as Django keeps them
+    assert len({id(client) for _cache, client in pairs}) == 1  # but one client, and so one pool

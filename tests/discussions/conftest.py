@@ -1,7 +1,7 @@
 import pytest
 from asgiref.sync import sync_to_async
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
+from channels.sessions import CookieMiddleware
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
@@ -26,7 +26,7 @@ def signed_in(user):
 @pytest.fixture
 def connect():
     """connect(user, network, browser=None) → a WebsocketCommunicator through the real ASGI stack (origin check,
-    session auth), with the session of `browser` (a signed-in test client) or a new one. Tests disconnect
+    the session cookie), with the session of `browser` (a signed-in test client) or a new one. Tests disconnect
     what they open."""
 
     async def open_socket(user, network, origin=b"http://localhost", browser=None):
@@ -35,7 +35,7 @@ def connect():
             browser = await sync_to_async(signed_in)(user)
         if browser is not None:
             headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
-        application = SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        application = SameOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns)))
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)
         connected, _subprotocol = await communicator.connect()
         return communicator, connected

@@ -272,11 +272,16 @@ def make_private(network):
     PageViewRestriction.objects.create(page=network, restriction_type=PageViewRestriction.LOGIN)
 
 
+def make_section_private(network):
+    """A view restriction on a page above the network: the whole section, the network included, is private."""
+    PageViewRestriction.objects.create(page=network.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+
+
 def delete(network):
     network.delete()
 
 
-@pytest.mark.parametrize("change", [unpublish, make_private, delete])
+@pytest.mark.parametrize("change", [unpublish, make_private, make_section_private, delete])
 @pytest.mark.parametrize("reached", [True, False], ids=["push", "next-frame"])
 async def test_a_network_taken_off_the_public_site_closes_its_sockets(connect, setup, change, reached):
     network, _other, people, room = setup
@@ -347,3 +352,14 @@ async def test_a_password_set_outside_allauth_is_noticed_by_the_periodic_check(c
     assert code == consumers.CLOSE_NOT_SIGNED_IN
     assert await sync_to_async(Client().login)(email=people["member"].email, password=NEW_PASSWORD)
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize("change", [unpublish, make_private, make_section_private])
+async def test_a_network_off_the_public_site_refuses_new_sockets(connect, setup, change):
+    network, _other, people, _room = setup
+    await sync_to_async(change)(network)
+    for role in ("member", "facilitator", "staff"):
+        communicator, connected = await connect(people[role], network)
+        assert connected
+        assert (await closed_with(communicator))[0] == consumers.CLOSE_NOT_MEMBER
+        await communicator.disconnect()

@@ -241,6 +241,13 @@ async def test_read_markers_and_unread_counts(connect, people):
     unread, _ = await receive_until(communicator, "unread")
     assert unread["count"] == 1
     await communicator.disconnect()
+    # The next connect counts from the read marker; another person's marker counts for nobody else.
+    again, _connected = await connect(people["member"], network)
+    assert (await receive_until(again, "unread"))[0]["count"] == 1
+    contact, _connected = await connect(people["contact"], network)
+    assert (await receive_until(contact, "unread"))[0]["count"] == 3
+    await again.disconnect()
+    await contact.disconnect()
     await member.disconnect()
 
 

@@ -107,7 +107,7 @@ async def test_sockets_join_their_groups_again_when_the_layer_is_back(connect, n
     communicator, rooms = await joined(connect, people["member"], network)
     (socket,) = [s for s in open_sockets._open if s.user.pk == people["member"].pk and s.network_id == network.pk]
     layer = socket.channel_layer
-    for group in socket.joined_groups:  # what a restarted Redis has forgotten
+    for group in socket.groups_joined():  # what a restarted Redis has forgotten
         await layer.group_discard(group, socket.channel_name)
     await open_sockets.rejoin_groups(sender=layer)
     await layer.group_send(f"room.{rooms[0]['id']}", {"type": "discussion.frame", "text": json.dumps({"type": "x"})})
