@@ -19,6 +19,8 @@ import json
 import logging
 import random
 import time
+from collections import defaultdict
+from typing import NamedTuple
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -27,17 +29,19 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.sessions import session_user_id, signed_in_user
+from accounts.sessions import session_user_ids, signed_in_users
 from core import metrics
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
 from core.outages import DATABASE_DOWN
-from networks.access import current_access, live_network_id
+from core.waves import Together
+from networks.access import current_access, current_accesses, live_network_id
 from networks.models import NetworkPage
 
 from . import actions, open_sockets, presence, queries
 from .events import FRAME, frame, network_group, presence_frame, room_group, user_group
 from .models import Room
+from .queries import RoomObject
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,88 @@ class ScopeRequest:
         headers = {key.decode("latin1").lower(): value.decode("latin1") for key, value in scope.get("headers", [])}
         self.META = {"HTTP_ACCEPT_LANGUAGE": headers.get("accept-language", "")}
         self.COOKIES = scope.get("cookies", {})
+
+
+class Arrival(NamedTuple):
+    """What a connecting socket learns in its one trip to the database thread (`admit`)."""
+
+    refused: int | None  # the close code, or None
+    rooms: list[RoomObject] = []  # noqa: RUF012 - never changed: every refusal shares it
+    unread: dict[int, int] = {}  # noqa: RUF012 - as rooms
+
+
+@database_sync_to_async
+def admit(wave):
+    """The sockets of a wave of connects [(consumer, network slug)], decided together: an Arrival for each.
+
+    The session cookies name the people and the slugs the networks; their access versions are read next, and
+    only then is access decided (decide_access, the check every later frame may repeat), so that a change
+    committed meanwhile shows at the next comparison. The same queries for one socket as for a hundred: the
+    sessions (a cache read with SESSION_ENGINE cached_db), a network id per slug, the access check, and the
+    rooms with everyone's unread counts. A socket keeps its session's key, not the session.
+    """
+    user_ids = session_user_ids(consumer.session_key for consumer, _slug in wave)
+    network_ids = {slug: live_network_id(slug) for slug in {slug for _consumer, slug in wave}}
+    arrivals, candidates = {}, []
+    for consumer, slug in wave:
+        user_id, network_id = user_ids.get(consumer.session_key), network_ids[slug]
+        if user_id is None:
+            arrivals[consumer] = Arrival(CLOSE_NOT_SIGNED_IN)
+        elif network_id is None:
+            arrivals[consumer] = Arrival(CLOSE_NOT_MEMBER)
+        else:
+            consumer.user_id, consumer.network_id = user_id, network_id
+            consumer.version_keys = [user_version_key(user_id), network_version_key(network_id)]
+            candidates.append(consumer)
+    admitted = defaultdict(list)
+    for consumer, refused in zip(candidates, decide_access(candidates), strict=True):
+        if refused:
+            arrivals[consumer] = Arrival(refused)
+        else:
+            admitted[consumer.network_id].append(consumer)
+    for network_id, consumers in admitted.items():
+        rooms, unread = queries.rooms_with_unread(network_id, [consumer.user for consumer in consumers])
+        for consumer in consumers:
+            arrivals[consumer] = Arrival(None, rooms, unread[consumer.user_id])
+    return [arrivals[consumer] for consumer, _slug in wave]
+
+
+arriving = Together(admit)
+
+
+def decide_access(sockets):
+    """Decides from the database whether these sockets may still read and write: for each, None or the close code.
+
+    The session must still exist and be signed in as the socket's person with their current password (so
+    sign-out and a password change end it), the account must be active, and the network live and public with
+    the person a member or staff. The versions are read first, so a change committed during the check shows at
+    the next comparison. A socket that may stay learns its person, whether it is listed in presence, and the
+    versions it remembers. Constant cost however many sockets: the versions and the sessions (cache reads with
+    SESSION_ENGINE cached_db), the people, and per network the network with the memberships.
+    """
+    versions = versions_for_check(sorted({key for socket in sockets for key in socket.version_keys}))
+    users = signed_in_users(socket.session_key for socket in sockets)
+    people = defaultdict(dict)  # network id → {user id: user} of the sockets signed in as their person
+    for socket in sockets:
+        user = users.get(socket.session_key)
+        if user is not None and user.pk == socket.user_id:
+            people[socket.network_id][user.pk] = user
+    accesses = {network_id: current_accesses(list(them.values()), network_id) for network_id, them in people.items()}
+    checked, refusals = time.monotonic(), []
+    for socket in sockets:
+        user = people[socket.network_id].get(socket.user_id)
+        access = accesses.get(socket.network_id, {}).get(socket.user_id)
+        if user is None:
+            refusals.append(CLOSE_NOT_SIGNED_IN)
+        elif access is None or not access.is_member:
+            refusals.append(CLOSE_NOT_MEMBER)
+        else:
+            socket.user = user
+            socket.listed = access.membership is not None  # shown in presence: staff outside the network are not
+            socket.access_versions = {key: versions[key] for key in socket.version_keys if key in versions}
+            socket.access_checked = checked
+            refusals.append(None)
+    return refusals
 
 
 class DiscussionConsumer(AsyncWebsocketConsumer):
@@ -97,52 +183,28 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         started = time.monotonic()
         self.language = translation.get_language_from_request(ScopeRequest(self.scope), check_path=False)
         self.access_lost = False
+        self.session_key = self.scope["cookies"].get(settings.SESSION_COOKIE_NAME)
         await self.accept()
         metrics.OPEN_SOCKETS.inc()
         try:
-            refused, rooms, unread = await self.load_state(self.scope["url_route"]["kwargs"]["network_slug"])
+            state = await arriving((self, self.scope["url_route"]["kwargs"]["network_slug"]))
         except DATABASE_DOWN as error:
             logger.warning("A discussion socket could not connect: the database is unavailable (%s)", error)
             await self.close(code=CLOSE_UNAVAILABLE)
             return
-        if refused:
-            await self.lose_access(refused)
+        if state.refused:
+            await self.lose_access(state.refused)
             return
-        self.room_ids = {room["id"] for room in rooms}
+        self.room_ids = {room["id"] for room in state.rooms}
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
-        await self.send(text_data=frame("rooms", rooms=rooms))
-        for room_id, count in unread.items():
-            await self.send(text_data=frame("unread", room=room_id, count=count))
+        await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
         online = await presence.join(
             self.channel_layer, self.network_id, self.user_id, self.user.display_name, listed=self.listed
         )
         await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
-
-    @database_sync_to_async
-    def load_state(self, slug):
-        """(close code or None, the room objects, their unread counts), in one trip to the database thread.
-
-        The session cookie names the person and the slug the network; their access versions are read next, and
-        only then is access decided (check_access, the check every later frame may repeat), so that a change
-        committed meanwhile shows at the next comparison. The socket keeps the session's key, not the session.
-        """
-        self.session_key = self.scope["cookies"].get(settings.SESSION_COOKIE_NAME)
-        user_id = session_user_id(self.session_key)
-        if user_id is None:
-            return CLOSE_NOT_SIGNED_IN, None, None
-        network_id = live_network_id(slug)
-        if network_id is None:
-            return CLOSE_NOT_MEMBER, None, None
-        self.user_id, self.network_id = user_id, network_id
-        self.version_keys = [user_version_key(user_id), network_version_key(network_id)]
-        refused = self.check_access()
-        if refused:
-            return refused, None, None
-        rooms, unread = queries.rooms_with_unread(network_id, self.user)
-        return None, rooms, unread
 
     def groups_joined(self):
         return [network_group(self.network_id), user_group(self.user_id), *map(room_group, self.room_ids)]
@@ -162,26 +224,8 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     # -- access, for as long as the socket is open ----------------------------------------------------------
 
     def check_access(self):
-        """Decides from the database whether this socket may still read and write: None, or the close code.
-
-        The session must still exist and be signed in as this person with their current password (so sign-out
-        and a password change end it), the account must be active, and the network live and public with the
-        person a member or staff. The versions are read first, so a change committed during the check shows
-        at the next comparison. Constant cost: the session (a cache read with SESSION_ENGINE cached_db), the user,
-        and the network with the membership in one query.
-        """
-        versions = versions_for_check(self.version_keys)
-        user = signed_in_user(self.session_key)
-        if user is None or user.pk != self.user_id:
-            return CLOSE_NOT_SIGNED_IN
-        access = current_access(user, self.network_id)
-        if access is None or not access.is_member:
-            return CLOSE_NOT_MEMBER
-        self.user = user
-        self.listed = access.membership is not None  # shown in presence: staff outside the network are not
-        self.access_versions = versions
-        self.access_checked = time.monotonic()
-        return None
+        """Decides from the database whether this socket may still read and write: None, or the close code."""
+        return decide_access([self])[0]
 
     @database_sync_to_async
     def access_refused(self, recheck=False):

@@ -55,8 +55,7 @@ async def join_groups(socket: GroupSocket) -> None:
     """Adds the socket to its groups. If the layer fails, the socket stays open (sends and syncs work without
     the layer) and joins its groups when the layer is back."""
     try:
-        for group in socket.groups_joined():
-            await socket.channel_layer.group_add(group, socket.channel_name)
+        await add_all(socket.channel_layer, socket.groups_joined(), socket.channel_name)
     except Exception as error:
         logger.warning("A discussion socket could not join its groups (%s); it will when the layer is back", error)
 
@@ -69,8 +68,24 @@ async def leave_groups(channel_layer: BaseChannelLayer, channel_name: str, group
         retry_discards_later(channel_layer)
 
 
+async def add_all(channel_layer: BaseChannelLayer, groups: list[str], channel_name: str) -> None:
+    """Joins the groups: in one round trip where the layer can (config.channel_layers), else one by one."""
+    if hasattr(channel_layer, "group_add_all"):
+        await channel_layer.group_add_all(groups, channel_name)
+        return
+    for group in groups:
+        await channel_layer.group_add(group, channel_name)
+
+
 async def discard(channel_layer: BaseChannelLayer, channel_name: str, groups: list[str] | set[str]) -> set[str]:
-    """The groups that could not be left."""
+    """The groups that could not be left: in one round trip where the layer can (then all of them or none),
+    else one by one."""
+    if hasattr(channel_layer, "group_discard_all"):
+        try:
+            await channel_layer.group_discard_all(list(groups), channel_name)
+        except Exception:
+            return set(groups)
+        return set()
     failed = set()
     for group in groups:
         try:

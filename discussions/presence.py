@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
+from core.waves import Together
 
 from . import events
 from .queries import PersonObject
@@ -132,24 +133,33 @@ class ProcessPresence:
         entries = {network_key(network_id, slot): people for network_id, people in people_by_network.items()}
         cache.set_many(entries, timeout=settings.PRESENCE_TTL_SECONDS)
 
-    def online(self, network_id: int, own: People, publish: bool = False) -> list[PersonObject]:
-        """Who of the network has an open socket in any process: one cache read, this process's own from memory
-        (written to the cache first when they changed: `publish`)."""
+    def online(
+        self, own_by_network: dict[int, People], publish: frozenset[int] = frozenset()
+    ) -> dict[int, list[PersonObject]]:
+        """Who of each network has an open socket in any process: one cache read for all the networks, this
+        process's own from memory (written to the cache first for the networks in `publish`, whose people here
+        changed)."""
         if publish:
-            self.publish({network_id: own})
-        keys = [network_key(network_id, slot) for slot in range(PROCESS_SLOTS) if slot != self.slot]
-        people: People = {}
-        for entry in cache.get_many(keys).values():
-            if isinstance(entry, dict):
-                people.update(entry)
-        people.update(own)
-        return sorted(({"id": pk, "name": name} for pk, name in people.items()), key=lambda p: (p["name"], p["id"]))
+            self.publish({network_id: own_by_network[network_id] for network_id in publish})
+        others = [slot for slot in range(PROCESS_SLOTS) if slot != self.slot]
+        entries = cache.get_many([network_key(network_id, slot) for network_id in own_by_network for slot in others])
+        lists: dict[int, list[PersonObject]] = {}
+        for network_id, own in own_by_network.items():
+            people: People = {}
+            for slot in others:
+                entry = entries.get(network_key(network_id, slot))
+                if isinstance(entry, dict):
+                    people.update(entry)
+            people.update(own)
+            persons = [PersonObject(id=pk, name=name) for pk, name in people.items()]
+            lists[network_id] = sorted(persons, key=lambda person: (person["name"], person["id"]))
+        return lists
 
     def refresh(self, people_by_network: dict[int, People]) -> dict[int, list[PersonObject]]:
         """The heartbeat: keeps the slot, writes every entry again, and reads each network's list back."""
         self.claim_slot()
         self.publish(people_by_network)
-        return {network_id: self.online(network_id, people) for network_id, people in people_by_network.items()}
+        return self.online(people_by_network)
 
 
 _process = ProcessPresence()
@@ -159,13 +169,26 @@ async def join(
     channel_layer: BaseChannelLayer, network_id: int, user_id: int, name: str, listed: bool = True
 ) -> list[PersonObject]:
     """A socket opened: counts it, tells the others (coalesced) and returns the list for the socket itself.
-    Staff who are not members of the network are not `listed`: they see who is there without being shown."""
+    Staff who are not members of the network are not `listed`: they see who is there without being shown.
+    The sockets of a wave of connects read (and write) the cache together (`online_together`)."""
     ensure_heartbeat(channel_layer)
     changed = listed and _process.count(network_id, user_id, name, +1)
-    online = await in_worker_thread(_process.online)(network_id, _process.people(network_id), publish=changed)
+    online = await online_together((network_id, changed))
     if changed:
         announce(channel_layer, network_id)
     return online
+
+
+async def online_lists(joins: list[tuple[int, bool]]) -> list[list[PersonObject]]:
+    """The lists for the sockets of a wave [(network id, whether its people here changed)]: one trip to a worker
+    thread, one cache write for the changed networks and one read for all."""
+    own_by_network = {network_id: _process.people(network_id) for network_id, _changed in joins}
+    changed = frozenset(network_id for network_id, was_changed in joins if was_changed)
+    lists = await in_worker_thread(_process.online)(own_by_network, changed)
+    return [lists[network_id] for network_id, _changed in joins]
+
+
+online_together = Together(online_lists)
 
 
 async def leave(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> None:
@@ -235,11 +258,11 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
     if _announcements.get(network_id) is asyncio.current_task():
         del _announcements[network_id]
     try:
-        online = await in_worker_thread(_process.online)(network_id, _process.people(network_id))
+        lists = await in_worker_thread(_process.online)({network_id: _process.people(network_id)})
     except Exception:
         logger.exception("Presence of network %s could not be read", network_id)
         return
-    await send_list(channel_layer, network_id, online)
+    await send_list(channel_layer, network_id, lists[network_id])
 
 
 class Typing:

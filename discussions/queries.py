@@ -7,8 +7,7 @@ discussions.actions). Each runs a fixed number of queries, however many messages
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Value, When
 
 from accounts.models import User
 from networks.models import NetworkPage
@@ -72,14 +71,20 @@ def unread_counts(user: User, rooms: Sequence[Room]) -> dict[int, int]:
     return {room.pk: max(0, room.last_seq - read.get(room.pk, 0)) for room in rooms}
 
 
-def rooms_with_unread(network_id: int, user: User) -> tuple[list[RoomObject], dict[int, int]]:
-    """The network's rooms as room objects (in network_rooms' order) and the person's unread count in each
-    ({room id: count}): one query, for a socket that connects."""
-    read = ReadMarker.objects.filter(room=OuterRef("pk"), user=user).values("last_read_seq")[:1]
-    rooms = list(
-        Room.objects.filter(network_id=network_id).annotate(read_seq=Coalesce(Subquery(read), 0)).order_by(*ROOM_ORDER)
+def rooms_with_unread(network_id: int, users: Sequence[User]) -> tuple[list[RoomObject], dict[int, dict[int, int]]]:
+    """The network's rooms as room objects (in network_rooms' order) and each person's unread count in each
+    ({user id: {room id: count}}): two queries however many people, for the sockets of a wave that connects."""
+    rooms = list(Room.objects.filter(network_id=network_id).order_by(*ROOM_ORDER))
+    markers = ReadMarker.objects.filter(room__in=rooms, user__in=users).values_list(
+        "user_id", "room_id", "last_read_seq"
     )
-    return [room_summary(room) for room in rooms], {room.pk: max(0, room.last_seq - room.read_seq) for room in rooms}
+    read: dict[int, dict[int, int]] = {user.pk: {} for user in users}
+    for user_id, room_id, seq in markers:
+        read[user_id][room_id] = seq
+    unread = {
+        user.pk: {room.pk: max(0, room.last_seq - read[user.pk].get(room.pk, 0)) for room in rooms} for user in users
+    }
+    return [room_summary(room) for room in rooms], unread
 
 
 def messages_after(room: Room, after: int, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:

@@ -1,16 +1,17 @@
 """Who may do what in a network: the one place that answers it, for HTTP views and the websocket alike.
 
 `network_access(user, network)` costs one query (the person's active membership) and answers every
-question a view asks; `current_access(user, network_id)` decides a long-lived connection's access in one query,
-the network's state included. Staff of the programme office (`is_staff`) see and manage every network.
+question a view asks; `current_accesses(users, network_id)` decides long-lived connections' access in two
+queries, the network's state included. Staff of the programme office (`is_staff`) see and manage every network.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -92,9 +93,6 @@ def network_access(user: AnyUser, network: NetworkPage) -> NetworkAccess:
     )
 
 
-MEMBERSHIP_FIELDS = [field.attname for field in Membership._meta.concrete_fields]
-
-
 def in_private_section() -> Exists:
     """Whether the page of the outer query is in a private section (a view restriction on it or on a page above
     it: their path is a prefix of its path), as a subquery. Wagtail's `public()` reads every restriction in a
@@ -103,28 +101,28 @@ def in_private_section() -> Exists:
     return Exists(PageViewRestriction.objects.filter(page__path=prefix))
 
 
-def current_access(user: User, network_id: int) -> NetworkAccess | None:
-    """A long-lived connection's access, decided again in one query: the NetworkAccess, or None when the network
-    is no longer live and public (unpublished, made private, deleted).
+def current_accesses(users: Sequence[User], network_id: int) -> dict[int, NetworkAccess]:
+    """Long-lived connections' access to one network, decided again: {user id: NetworkAccess} for each of `users`,
+    or {} when the network is no longer live and public (unpublished, made private, deleted).
 
-    The network comes with its id and status only, the person's active membership with it (a left join); staff
-    need no membership. No join request is read: a connection only asks `is_member` and `is_facilitator`.
+    Two queries however many people: the network (its id and status only) and their active memberships. Staff
+    need no membership. No join request is read: a connection only asks `is_member` and `is_facilitator`. A
+    wave of reconnecting websockets is decided together (discussions.consumers).
     """
-    mine = FilteredRelation("memberships", condition=Q(memberships__user=user, memberships__left__isnull=True))
-    network = (
-        NetworkPage.objects.live()
-        .filter(~in_private_section(), pk=network_id)
-        .annotate(mine=mine, **{f"membership_{name}": F(f"mine__{name}") for name in MEMBERSHIP_FIELDS})
-        .only("status")
-        .first()
-    )
-    if network is None:
-        return None
-    membership = None
-    if network.membership_id is not None:
-        values = [getattr(network, f"membership_{name}") for name in MEMBERSHIP_FIELDS]
-        membership = Membership.from_db(network._state.db, MEMBERSHIP_FIELDS, values)
-    return NetworkAccess(network, membership, is_staff=user.is_staff, is_authenticated=True)
+    network = NetworkPage.objects.live().filter(~in_private_section(), pk=network_id).only("status").first()
+    if network is None or not users:
+        return {}
+    memberships = Membership.objects.active().filter(network_id=network_id, user__in=users)
+    by_user = {membership.user_id: membership for membership in memberships}
+    return {
+        user.pk: NetworkAccess(network, by_user.get(user.pk), is_staff=user.is_staff, is_authenticated=True)
+        for user in users
+    }
+
+
+def current_access(user: User, network_id: int) -> NetworkAccess | None:
+    """One person's `current_accesses`: the NetworkAccess, or None when the network is no longer live and public."""
+    return current_accesses([user], network_id).get(user.pk)
 
 
 def live_network_id(slug: str) -> int | None:

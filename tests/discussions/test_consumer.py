@@ -230,10 +230,10 @@ async def test_read_markers_and_unread_counts(connect, people):
     for n in range(3):
         await sync_to_async(actions.create_message)(room, people["facilitator"], f"viesti {n}", f"u{n}")
     member, _rooms = await joined(connect, people["member"], network)
-    # The unread count came with the connect.
+    # The unread counts come with the rooms.
     communicator, connected = await connect(people["member"], network)
-    unread, _ = await receive_until(communicator, "unread")
-    assert unread == {"type": "unread", "room": room.pk, "count": 3}
+    rooms, _ = await receive_until(communicator, "rooms")
+    assert rooms["unread"] == {str(room.pk): 3}
     await communicator.send_json_to({"type": "read", "room": room.pk, "message_id": 2})
     unread, _ = await receive_until(communicator, "unread")
     assert unread["count"] == 1
@@ -243,9 +243,9 @@ async def test_read_markers_and_unread_counts(connect, people):
     await communicator.disconnect()
     # The next connect counts from the read marker; another person's marker counts for nobody else.
     again, _connected = await connect(people["member"], network)
-    assert (await receive_until(again, "unread"))[0]["count"] == 1
+    assert (await receive_until(again, "rooms"))[0]["unread"] == {str(room.pk): 1}
     contact, _connected = await connect(people["contact"], network)
-    assert (await receive_until(contact, "unread"))[0]["count"] == 3
+    assert (await receive_until(contact, "rooms"))[0]["unread"] == {str(room.pk): 3}
     await again.disconnect()
     await contact.disconnect()
     await member.disconnect()

@@ -9,14 +9,16 @@ from django.core.cache import cache
 
 from core.access import network_version_key, new_version
 from discussions import actions
+from discussions.consumers import CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN, DiscussionConsumer, admit
 from discussions.models import Message, Room
+from discussions.queries import unread_counts
 from tests.conftest import assert_queries
 from tests.discussions.conftest import signed_in
 from tests.discussions.sockets import DatabaseThreadQueries, joined, receive_until
 from tests.factories import make_membership, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
-CONNECT_QUERIES = 6  # presence reads the cache only (discussions.presence), no query
+CONNECT_QUERIES = 8  # for a whole wave of connects as for one (discussions.consumers.admit); presence: none
 FRAME_QUERIES = {
     "message.send": 11,
     "message.edit": 5,
@@ -26,7 +28,7 @@ FRAME_QUERIES = {
     "typing": 0,
     "room.create": 4,
 }
-CHECKED_FRAME_QUERIES = 4  # a frame after an access change: the database check included
+CHECKED_FRAME_QUERIES = 5  # a frame after an access change: the database check included
 SEND_QUERIES = 11  # a message, whatever the number of listeners: the sender's alone
 
 
@@ -122,9 +124,9 @@ def read_half_of_every_room(user, network):
 async def test_connect_runs_the_same_queries_whatever_the_rooms_members_messages_and_read_markers(
     connect, network_people, role
 ):
-    """A wave of reconnects after a restart costs each socket the same few queries, however big its network is:
-    the session (read twice: before and after the access versions), the network's id, the person, the network
-    with the membership, the rooms with their unread counts. Presence reads the cache only."""
+    """A connect costs the same few queries, however big its network is: the session (read twice: before and
+    after the access versions), the network's id, the person, the network, the membership, the rooms and the
+    read markers. Presence reads the cache only."""
     network, _other, people = network_people
     user = people[role]
     counts = []
@@ -138,6 +140,46 @@ async def test_connect_runs_the_same_queries_whatever_the_rooms_members_messages
         await communicator.disconnect()
     assert len(joined_rooms) > 25
     assert_queries(CONNECT_QUERIES, small=counts[0], large=counts[1])
+
+
+def wave_of(people, network):
+    """[(consumer, slug)] of sockets about to connect, one per signed-in person."""
+    wave = []
+    for user in people:
+        consumer = DiscussionConsumer()
+        consumer.session_key = signed_in(user).session.session_key
+        wave.append((consumer, network.slug))
+    return wave
+
+
+async def test_a_wave_of_connects_is_decided_in_the_queries_of_one(network_people):
+    """After a restart everyone reconnects at once: the sockets that arrive together are admitted together, the
+    same queries for twelve as for one, each with its own person, rooms and unread counts."""
+    network, other, people = network_people
+    await sync_to_async(grow)(network, people, members=12, messages=24, rooms=2)
+    members = await sync_to_async(lambda: [m.user for m in network.memberships.select_related("user")])()
+    await sync_to_async(read_half_of_every_room)(members[0], network)
+    outsider = await sync_to_async(make_user)()
+    counts = []
+    for wave in (await sync_to_async(wave_of)(members[:1], network), await sync_to_async(wave_of)(members, network)):
+        async with DatabaseThreadQueries() as queries:
+            arrivals = await admit(wave)
+        counts.append(queries.count)
+        assert all(arrival.refused is None for arrival in arrivals)
+        assert [consumer.user for consumer, _slug in wave] == members[: len(wave)]
+    assert_queries(CONNECT_QUERIES, one=counts[0], twelve=counts[1])
+    assert len(arrivals) == len(members) > 12
+    rooms = await sync_to_async(lambda: list(network.rooms.all()))()
+    expected = [await sync_to_async(unread_counts)(user, rooms) for user in members]
+    assert [arrival.unread for arrival in arrivals] == expected
+    assert len({tuple(unread.values()) for unread in expected}) > 1, "people with different unread counts"
+
+    mixed = await sync_to_async(wave_of)([members[0], outsider], network)
+    mixed += await sync_to_async(wave_of)([members[1]], other)
+    mixed.append((DiscussionConsumer(), network.slug))
+    mixed[-1][0].session_key = "no-such-session"
+    arrivals = await admit(mixed)
+    assert [arrival.refused for arrival in arrivals] == [None, CLOSE_NOT_MEMBER, CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN]
 
 
 async def test_a_frame_after_an_access_change_costs_one_constant_database_check(connect, network_people):
@@ -160,8 +202,8 @@ async def test_a_frame_after_an_access_change_costs_one_constant_database_check(
             await receive_until(communicator, "sync.result")
         counts.append(queries.count)
     assert_queries(CHECKED_FRAME_QUERIES, small=counts[0], large=counts[1])
-    # The session, the user, and the network with the membership (its view restrictions a subquery).
-    assert counts[0] - unchanged == 3
+    # The session, the user, the network (its view restrictions a subquery) and the membership.
+    assert counts[0] - unchanged == 4
     await communicator.disconnect()
 
 

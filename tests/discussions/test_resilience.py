@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 from django.test import override_settings
 
-from discussions import open_sockets
+from discussions import consumers, open_sockets
 from discussions.consumers import CLOSE_UNAVAILABLE, DiscussionConsumer
 from discussions.models import Message
 from discussions.presence import network_key
@@ -67,10 +67,10 @@ async def test_a_send_while_the_database_is_unreachable_is_answered_unavailable_
 async def test_a_connect_while_the_database_is_unreachable_closes_with_4503(connect, network_people, monkeypatch):
     network, _other, people = network_people
 
-    def unreachable(self, slug):
+    def unreachable(session_keys):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(DiscussionConsumer, "load_state", sync_to_async(unreachable))
+    monkeypatch.setattr(consumers, "session_user_ids", unreachable)
     communicator, connected = await connect(people["member"], network)
     assert connected
     assert (await communicator.receive_output(timeout=2))["code"] == CLOSE_UNAVAILABLE

@@ -118,7 +118,7 @@ export class DiscussionClient {
         }
         switch (frame.type) {
             case "rooms":
-                this.onRooms(frame.rooms);
+                this.onRooms(frame.rooms, frame.unread || {});
                 break;
             case "unread":
                 this.room(frame.room).unread = frame.count;
@@ -159,15 +159,19 @@ export class DiscussionClient {
         }
     }
 
-    onRooms(rooms) {
+    onRooms(rooms, unread) {
         this.connection.opened();
         for (const summary of rooms) {
             const room = this.room(summary.id);
             if (summary.id !== this.roomId) {
-                // Everything up to here is counted by the `unread` frames that follow.
+                // Everything up to here is counted in the frame's unread counts.
                 room.last = Math.max(room.last, summary.last_seq);
             }
             this.onRoomUpdated(summary);
+        }
+        for (const [id, count] of Object.entries(unread)) {
+            this.room(Number(id)).unread = count;
+            this.view.renderBadge(Number(id), count);
         }
         // After every (re)connect: sync every room from the last seq seen, then re-send the outbox.
         for (const id of this.rooms.keys()) {
