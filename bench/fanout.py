@@ -364,13 +364,18 @@ async def measure(servers, setup, consumer, path, members, sessions, messages, r
     await close_clients(await open_clients(warm_up, urls[:first], cookies[:first], origin_of))
     await servers.settle()
     memory_before = servers.rss_kib()
+    connect_cpu_before, connect_client_before = servers.cpu_seconds(), client_cpu_seconds()
     started = time.monotonic()
     clients = await open_clients(run, urls, cookies, origin_of)
     all_in_seconds = time.monotonic() - started
     settled = await servers.settle(run)
     connect_seconds = time.monotonic() - started
     memory_after = servers.rss_kib()
-    notes = [] if settled else ["servers still busy after connecting"]
+    connect_cpu = (servers.cpu_seconds() - connect_cpu_before) / members * 1000
+    connect_client_cpu = (client_cpu_seconds() - connect_client_before) / members * 1000
+    notes = [f"connect CPU/socket srv {connect_cpu:.1f} ms, cli {connect_client_cpu:.1f} ms"]
+    if not settled:
+        notes.append("servers still busy after connecting")
     cpu_before, client_before, wall_before = servers.cpu_seconds(), client_cpu_seconds(), time.monotonic()
     try:
         await send_messages(run, clients[0][0], rate, f"{consumer}-{members}-{uuid.uuid4().hex[:8]}")

@@ -39,7 +39,7 @@ from networks.access import current_access, current_accesses, live_network_id
 from networks.models import NetworkPage
 
 from . import actions, open_sockets, presence, queries
-from .events import FRAME, frame, network_group, presence_frame, room_group, user_group
+from .events import FRAME, frame, network_group, user_group
 from .models import Room
 from .queries import RoomObject
 
@@ -199,15 +199,16 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
-        online = await presence.join(
-            self.channel_layer, self.network_id, self.user_id, self.user.display_name, listed=self.listed
+        await self.send(
+            text_data=await presence.join(
+                self.channel_layer, self.network_id, self.user_id, self.user.display_name, listed=self.listed
+            )
         )
-        await self.send(text_data=presence_frame(online))
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
 
     def groups_joined(self):
-        return [network_group(self.network_id), user_group(self.user_id), *map(room_group, self.room_ids)]
+        return [network_group(self.network_id), user_group(self.user_id)]
 
     async def disconnect(self, code):
         metrics.OPEN_SOCKETS.dec()
@@ -382,7 +383,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     async def on_typing(self, data):
         room_id = self.room_id(data)
         if self.typing is None:
-            self.typing = presence.Typing(self.channel_layer)
+            self.typing = presence.Typing(self.channel_layer, self.network_id)
         await self.typing.announce(room_id, self.user)
 
     async def on_read(self, data):
@@ -449,10 +450,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
     # -- group events -----------------------------------------------------------------------------------
 
     async def room_created(self, event):
-        """A new room of this network: join its group, then pass the frame on."""
-        room_id = json.loads(event["text"])["room"]["id"]
-        self.room_ids.add(room_id)
-        await self.channel_layer.group_add(room_group(room_id), self.channel_name)
+        """A new room of this network: one of this socket's rooms from now on (its messages come to the network's
+        group, which the socket is in), then the frame passed on."""
+        self.room_ids.add(json.loads(event["text"])["room"]["id"])
         await self.send(text_data=event["text"])
 
     async def access_changed(self, event):

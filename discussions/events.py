@@ -7,8 +7,10 @@ catch up with their next `sync`.
 
 Every event names its audience:
 
-- a room's group, `room.<id>`: the room's messages (new, updated, deleted) and who is typing in it;
-- a network's group, `network.<id>`: its rooms (created, updated), who is online, a change of its access;
+- a network's group, `network.<id>`: everything that happens in its discussion — the messages of its rooms
+  (new, updated, deleted), who is typing where, its rooms (created, updated), who is online, a change of its
+  access. Every socket of a network follows all of its rooms, so a group per room would hold the same sockets:
+  one group is one membership to add and remove per socket instead of one per room;
 - a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once.
 
 Fan-out costs the receivers nothing: a frame is serialised once, here, on the sender's side, and the group
@@ -35,15 +37,11 @@ from .queries import PersonObject, room_summary, serialise_message
 logger = logging.getLogger(__name__)
 
 FRAME = "discussion.frame"  # finished text that a receiving socket writes as it is
-ROOM_CREATED = "room.created"  # finished text too, but the socket first joins the new room's group
+ROOM_CREATED = "room.created"  # finished text too, but the socket first learns the new room's id
 ACCESS_CHANGED = "access.changed"  # no text: the socket checks its access now
 
 
 # -- audiences ----------------------------------------------------------------------------------------------
-
-
-def room_group(room_id: int) -> str:
-    return f"room.{room_id}"
 
 
 def network_group(network_id: int) -> str:
@@ -89,20 +87,20 @@ def presence_frame(online: list[PersonObject]) -> str:
 
 
 def message_created(message: Message) -> None:
-    send_on_commit(room_group(message.room_id), message_frame("message.new", message))
+    send_on_commit(network_group(message.room.network_id), message_frame("message.new", message))
 
 
 def message_updated(message: Message) -> None:
-    send_on_commit(room_group(message.room_id), message_frame("message.updated", message))
+    send_on_commit(network_group(message.room.network_id), message_frame("message.updated", message))
 
 
 def message_deleted(message: Message) -> None:
     """A deletion by its author, or a facilitator's hiding (with the reason shown in its place)."""
-    send_on_commit(room_group(message.room_id), deleted_frame(message))
+    send_on_commit(network_group(message.room.network_id), deleted_frame(message))
 
 
 def room_created(room: Room) -> None:
-    """To the whole network: every open socket joins the new room's group (DiscussionConsumer.room_created)."""
+    """To the whole network: every open socket adds the room to its rooms (DiscussionConsumer.room_created)."""
     send_on_commit(network_group(room.network_id), room_frame("room.created", room), event=ROOM_CREATED)
 
 

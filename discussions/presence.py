@@ -14,7 +14,8 @@ and no read over the network's memberships, so a connect costs the same however 
 in-memory cache of the embedded default works the same way with one process.
 
 A joining socket gets the list at once (`join` returns it); everyone else gets one list per
-PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`). Typing is a hint: at most
+PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`), and in a network with many
+people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND). Typing is a hint: at most
 one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
 """
 
@@ -40,6 +41,10 @@ from .queries import PersonObject
 logger = logging.getLogger(__name__)
 
 PRESENCE_COALESCE_SECONDS = 0.25
+# A list to a network is one delivery per open socket, in every process: a network of N people online gets at most
+# one list per N / PRESENCE_DELIVERIES_PER_SECOND seconds (2 s at 1 000 online), so that a wave of reconnects
+# does not spend its CPU on lists that the next one replaces.
+PRESENCE_DELIVERIES_PER_SECOND = 500
 TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
 PROCESS_SLOTS = 64  # at most this many processes publish presence to one cache
 
@@ -165,27 +170,26 @@ class ProcessPresence:
 _process = ProcessPresence()
 
 
-async def join(
-    channel_layer: BaseChannelLayer, network_id: int, user_id: int, name: str, listed: bool = True
-) -> list[PersonObject]:
-    """A socket opened: counts it, tells the others (coalesced) and returns the list for the socket itself.
-    Staff who are not members of the network are not `listed`: they see who is there without being shown.
-    The sockets of a wave of connects read (and write) the cache together (`online_together`)."""
+async def join(channel_layer: BaseChannelLayer, network_id: int, user_id: int, name: str, listed: bool = True) -> str:
+    """A socket opened: counts it, tells the others (coalesced) and returns the `presence` frame for the socket
+    itself. Staff who are not members of the network are not `listed`: they see who is there without being
+    shown. The sockets of a wave of connects read (and write) the cache together (`online_together`)."""
     ensure_heartbeat(channel_layer)
     changed = listed and _process.count(network_id, user_id, name, +1)
-    online = await online_together((network_id, changed))
+    presence_frame = await online_together((network_id, changed))
     if changed:
         announce(channel_layer, network_id)
-    return online
+    return presence_frame
 
 
-async def online_lists(joins: list[tuple[int, bool]]) -> list[list[PersonObject]]:
-    """The lists for the sockets of a wave [(network id, whether its people here changed)]: one trip to a worker
-    thread, one cache write for the changed networks and one read for all."""
+async def online_lists(joins: list[tuple[int, bool]]) -> list[str]:
+    """The `presence` frames for the sockets of a wave [(network id, whether its people here changed)]: one trip
+    to a worker thread, one cache write for the changed networks and one read for all, a frame per network."""
     own_by_network = {network_id: _process.people(network_id) for network_id, _changed in joins}
     changed = frozenset(network_id for network_id, was_changed in joins if was_changed)
     lists = await in_worker_thread(_process.online)(own_by_network, changed)
-    return [lists[network_id] for network_id, _changed in joins]
+    frames = {network_id: events.presence_frame(online) for network_id, online in lists.items()}
+    return [frames[network_id] for network_id, _changed in joins]
 
 
 online_together = Together(online_lists)
@@ -240,7 +244,8 @@ _announcements: dict[int, asyncio.Task[None]] = {}
 
 
 def announce(channel_layer: BaseChannelLayer, network_id: int) -> None:
-    """Tells the network who is online, once per PRESENCE_COALESCE_SECONDS however many sockets came or went.
+    """Tells the network who is online, once per window however many sockets came or went: PRESENCE_COALESCE_SECONDS,
+    or longer in a network with many people online (`coalesce_seconds`).
 
     A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
     joining socket gets the list at once from `join`; everyone else gets one list per window.
@@ -252,8 +257,13 @@ def announce(channel_layer: BaseChannelLayer, network_id: int) -> None:
     _announcements[network_id] = loop.create_task(_announce_later(channel_layer, network_id))
 
 
+def coalesce_seconds(network_id: int) -> float:
+    online = len(_process.announced.get(network_id, ()))
+    return max(PRESENCE_COALESCE_SECONDS, online / PRESENCE_DELIVERIES_PER_SECOND)
+
+
 async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> None:
-    await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+    await asyncio.sleep(coalesce_seconds(network_id))
     # From here on a change schedules an announcement of its own: this one may have read the list before it.
     if _announcements.get(network_id) is asyncio.current_task():
         del _announcements[network_id]
@@ -268,10 +278,11 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
 class Typing:
     """One socket's typing hints: at most one `typing` frame per room every TYPING_INTERVAL seconds."""
 
-    __slots__ = ("channel_layer", "last")  # one per open socket: kept small
+    __slots__ = ("channel_layer", "group", "last")  # one per open socket: kept small
 
-    def __init__(self, channel_layer: BaseChannelLayer) -> None:
+    def __init__(self, channel_layer: BaseChannelLayer, network_id: int) -> None:
         self.channel_layer = channel_layer
+        self.group = events.network_group(network_id)  # the room's listeners: everyone in the network
         self.last: dict[int, float] = {}  # room id → when this socket last told the room
 
     async def announce(self, room_id: int, user: User) -> None:
@@ -279,4 +290,4 @@ class Typing:
         if now - self.last.get(room_id, 0) < TYPING_INTERVAL:
             return  # dropped silently: typing is a hint
         self.last[room_id] = now
-        await events.send_now(self.channel_layer, events.room_group(room_id), events.typing_frame(room_id, user))
+        await events.send_now(self.channel_layer, self.group, events.typing_frame(room_id, user))

@@ -102,8 +102,9 @@ def messages_before(room: Room, before: int | None = None, limit: int = 50) -> l
 
 
 def message_in_rooms(message_id: int, room_ids: Iterable[int]) -> Message | None:
-    """The message with its author, if it is in one of these rooms (a socket's rooms): else None."""
-    return Message.objects.select_related("author").filter(pk=message_id, room_id__in=room_ids).first()
+    """The message with its author and room (whose network hears of a change), if it is in one of these rooms (a
+    socket's rooms): else None."""
+    return Message.objects.select_related("author", "room").filter(pk=message_id, room_id__in=room_ids).first()
 
 
 def serialise_message(message: Message) -> MessageObject:

@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from discussions import actions, queries
+from discussions import actions, presence, queries
 from discussions.models import Message, Room
 from discussions.presence import PRESENCE_COALESCE_SECONDS
 from networks.actions import end_membership
@@ -315,6 +315,14 @@ async def test_the_joiner_gets_the_list_at_once_and_the_others_a_coalesced_one(c
     assert [frame for frame in later if frame["type"] == "presence"] == []
     for communicator in (*others, alice):
         await communicator.disconnect()
+
+
+async def test_a_network_with_many_people_online_gets_fewer_lists(monkeypatch):
+    """Each list is a delivery to every open socket: at 1 000 online, one per two seconds, not four per second."""
+    monkeypatch.setattr(presence._process, "announced", {1: frozenset(range(10)), 2: frozenset(range(1000))})
+    assert presence.coalesce_seconds(1) == PRESENCE_COALESCE_SECONDS
+    assert presence.coalesce_seconds(2) == 1000 / presence.PRESENCE_DELIVERIES_PER_SECOND == 2
+    assert presence.coalesce_seconds(3) == PRESENCE_COALESCE_SECONDS  # nobody announced yet
 
 
 async def test_topic_rooms_are_created_by_members_and_joined_live(connect, people):

@@ -21,7 +21,7 @@ from tests.factories import make_membership, make_user
 CONNECT_QUERIES = 8  # for a whole wave of connects as for one (discussions.consumers.admit); presence: none
 FRAME_QUERIES = {
     "message.send": 11,
-    "message.edit": 5,
+    "message.edit": 4,
     "message.delete": 4,
     "read": 2,
     "sync": 1,

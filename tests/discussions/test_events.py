@@ -60,48 +60,48 @@ def heard(django_capture_on_commit_callbacks):
     return run
 
 
-def test_messages_tell_their_room_and_only_their_room(setup, heard):
-    network, _other, people, room = setup
-    room_group, network_group = events.room_group(room.pk), events.network_group(network.pk)
+def test_messages_tell_their_network_and_only_their_network(setup, heard):
+    network, other_network, people, room = setup
+    group, other_group = events.network_group(network.pk), events.network_group(other_network.pk)
     author = people["member"]
 
     (message, created), told = heard(
-        lambda: actions.create_message(room, author, "Hei **kaikki**", "e-1"), room_group, network_group
+        lambda: actions.create_message(room, author, "Hei **kaikki**", "e-1"), group, other_group
     )
     assert created
-    assert told[network_group] == []
-    [(event, frame)] = told[room_group]
+    assert told[other_group] == []
+    [(event, frame)] = told[group]
     assert (event, frame["type"], frame["message"]["id"]) == ("discussion.frame", "message.new", message.pk)
     assert frame["message"]["body_html"] == "<p>Hei <strong>kaikki</strong></p>"
 
-    _result, told = heard(lambda: actions.edit_message(message, author, "Korjattu"), room_group, network_group)
-    assert [frame["type"] for _event, frame in told[room_group]] == ["message.updated"]
-    assert told[network_group] == []
+    _result, told = heard(lambda: actions.edit_message(message, author, "Korjattu"), group, other_group)
+    assert [frame["type"] for _event, frame in told[group]] == ["message.updated"]
+    assert told[other_group] == []
 
-    _result, told = heard(lambda: actions.delete_message(message, author), room_group, network_group)
-    assert [frame for _event, frame in told[room_group]] == [
+    _result, told = heard(lambda: actions.delete_message(message, author), group, other_group)
+    assert [frame for _event, frame in told[group]] == [
         {"type": "message.deleted", "id": message.pk, "room": room.pk, "hidden_reason": ""}
     ]
-    assert told[network_group] == []
+    assert told[other_group] == []
 
 
 def test_a_retried_send_tells_nobody_again(setup, heard):
     _network, _other, people, room = setup
     actions.create_message(room, people["member"], "Kerran", "e-2")
     (_message, created), told = heard(
-        lambda: actions.create_message(room, people["member"], "Kerran", "e-2"), events.room_group(room.pk)
+        lambda: actions.create_message(room, people["member"], "Kerran", "e-2"), events.network_group(room.network_id)
     )
     assert not created
-    assert told == {events.room_group(room.pk): []}
+    assert told == {events.network_group(room.network_id): []}
 
 
 def test_rooms_tell_the_whole_network(setup, heard):
     network, other_network, people, room = setup
-    groups = (events.network_group(network.pk), events.network_group(other_network.pk), events.room_group(room.pk))
+    groups = (events.network_group(network.pk), events.network_group(other_network.pk))
     message, _created = actions.create_message(room, people["member"], "Kiinnitettävä", "e-3")
 
     topic, told = heard(lambda: actions.create_topic_room(network, people["member"], "Uusi aihe"), *groups)
-    # An event of its own: every socket of the network joins the new room's group before passing the frame on.
+    # An event of its own: every socket of the network adds the room to its rooms before passing the frame on.
     [(event, frame)] = told[groups[0]]
     assert (event, frame["type"], frame["room"]["id"], frame["room"]["kind"]) == (
         "room.created",
@@ -109,21 +109,21 @@ def test_rooms_tell_the_whole_network(setup, heard):
         topic.pk,
         "topic",
     )
-    assert told[groups[1]] == told[groups[2]] == []
+    assert told[groups[1]] == []
 
     _room, told = heard(lambda: actions.pin_message(room, message), *groups)
     [(event, frame)] = told[groups[0]]
     assert (event, frame["type"], frame["room"]["pinned"]) == ("discussion.frame", "room.updated", message.pk)
-    assert told[groups[1]] == told[groups[2]] == []
+    assert told[groups[1]] == []
 
     _room, told = heard(lambda: actions.set_room_closed(room, True), *groups)
     assert [(frame["type"], frame["room"]["closed"]) for _event, frame in told[groups[0]]] == [("room.updated", True)]
-    assert told[groups[1]] == told[groups[2]] == []
+    assert told[groups[1]] == []
 
 
 def test_a_refused_or_rolled_back_change_tells_nobody(setup, heard):
     _network, _other, people, room = setup
-    group = events.room_group(room.pk)
+    group = events.network_group(room.network_id)
 
     def refused():
         with pytest.raises(ActionError) as refusal:

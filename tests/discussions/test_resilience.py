@@ -104,13 +104,13 @@ async def test_a_failed_group_discard_is_retried_until_it_holds(monkeypatch):
 
 async def test_sockets_join_their_groups_again_when_the_layer_is_back(connect, network_people):
     network, _other, people = network_people
-    communicator, rooms = await joined(connect, people["member"], network)
+    communicator, _rooms = await joined(connect, people["member"], network)
     (socket,) = [s for s in open_sockets._open if s.user.pk == people["member"].pk and s.network_id == network.pk]
     layer = socket.channel_layer
     for group in socket.groups_joined():  # what a restarted Redis has forgotten
         await layer.group_discard(group, socket.channel_name)
     await open_sockets.rejoin_groups(sender=layer)
-    await layer.group_send(f"room.{rooms[0]['id']}", {"type": "discussion.frame", "text": json.dumps({"type": "x"})})
+    await layer.group_send(f"network.{network.pk}", {"type": "discussion.frame", "text": json.dumps({"type": "x"})})
     frame, _ = await receive_until(communicator, "x")
     assert frame == {"type": "x"}
     await communicator.disconnect()

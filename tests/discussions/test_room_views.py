@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.text import ALLOWED_TAGS
 from discussions import actions, queries
-from discussions.events import room_group
+from discussions.events import network_group
 from discussions.models import Message, Room
 from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.discussions.hostile import HOSTILE, TagCollector, active_html
@@ -337,7 +337,7 @@ def test_posting_tells_the_open_sockets_after_the_commit(client, setup, django_c
     network, _other, people, room = setup
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(room_group(room.pk), channel)
+    async_to_sync(layer.group_add)(network_group(network.pk), channel)
     client_for(client, people["member"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post_message(client, network, room, "Kaikille heti", "live-1")
@@ -347,7 +347,7 @@ def test_posting_tells_the_open_sockets_after_the_commit(client, setup, django_c
     assert event["type"] == "discussion.frame"
     assert '"type":"message.new"' in event["text"]
     assert "Kaikille heti" in event["text"]
-    async_to_sync(layer.group_discard)(room_group(room.pk), channel)
+    async_to_sync(layer.group_discard)(network_group(network.pk), channel)
 
 
 def test_reading_the_room_marks_it_read(client, setup):
