@@ -58,9 +58,9 @@ class WebsocketLog:
         self.application = application
 
     async def __call__(self, scope, receive, send):
-        headers = dict(scope.get("headers", []))
-        incoming = headers.get(b"x-request-id", b"").decode("latin1")
-        token = REQUEST_ID.set(request_id(incoming))
+        # This frame lives as long as the socket: it keeps no more than it needs (no copy of the headers).
+        incoming = next((value for name, value in scope.get("headers", []) if name == b"x-request-id"), b"")
+        token = REQUEST_ID.set(request_id(incoming.decode("latin1")))
         path = scope.get("path", "")
         opened = None
         close_code = None
