@@ -113,6 +113,15 @@ def admit(wave):
 arriving = Together(admit)
 
 
+@database_sync_to_async
+def recheck(sockets):
+    return decide_access(sockets)
+
+
+# A network's access changed: every socket of it checks at once (`access_changed`), together, not one trip each.
+rechecking = Together(recheck)
+
+
 def decide_access(sockets):
     """Decides from the database whether these sockets may still read and write: for each, None or the close code.
 
@@ -133,9 +142,9 @@ def decide_access(sockets):
     accesses = {network_id: current_accesses(list(them.values()), network_id) for network_id, them in people.items()}
     checked, refusals = time.monotonic(), []
     for socket in sockets:
-        user = people[socket.network_id].get(socket.user_id)
+        user = users.get(socket.session_key)  # each socket by its own session: one person may have several
         access = accesses.get(socket.network_id, {}).get(socket.user_id)
-        if user is None:
+        if user is None or user.pk != socket.user_id:
             refusals.append(CLOSE_NOT_SIGNED_IN)
         elif access is None or not access.is_member:
             refusals.append(CLOSE_NOT_MEMBER)
@@ -229,11 +238,11 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         return decide_access([self])[0]
 
     @database_sync_to_async
-    def access_refused(self, recheck=False):
+    def access_refused(self):
         """None while access holds, else the close code. One cache read, and the database only when a version
-        changed or went missing, when ACCESS_RECHECK_SECONDS have passed, or when `recheck` asks for it."""
+        changed or went missing, or when ACCESS_RECHECK_SECONDS have passed."""
         recent = time.monotonic() - self.access_checked < ACCESS_RECHECK_SECONDS
-        if not recheck and recent and versions_unchanged(self.version_keys, self.access_versions):
+        if recent and versions_unchanged(self.version_keys, self.access_versions):
             return None
         return self.check_access()
 
@@ -269,10 +278,11 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
             self.schedule_recheck()
 
     async def close_if_refused(self, recheck=False):
-        """Checks access (see access_refused) and closes the socket when it is lost; whether it still holds."""
+        """Checks access (see access_refused; with `recheck`, from the database whatever the versions say, together
+        with the other sockets rechecking now) and closes the socket when it is lost; whether it still holds."""
         if self.access_lost:
             return False
-        refused = await self.access_refused(recheck=recheck)
+        refused = await (rechecking(self) if recheck else self.access_refused())
         if self.access_lost:  # closed by a frame meanwhile
             return False
         if refused:

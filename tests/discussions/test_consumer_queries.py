@@ -3,18 +3,24 @@
 Counted in the thread that runs the consumer's database work, at one data size and at ten times that size.
 """
 
+import asyncio
+from importlib import import_module
+
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 
 from core.access import network_version_key, new_version
-from discussions import actions
-from discussions.consumers import CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN, DiscussionConsumer, admit
+from discussions import actions, open_sockets
+from discussions.consumers import CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN, DiscussionConsumer, admit, decide_access
+from discussions.events import ACCESS_CHANGED, network_group
 from discussions.models import Message, Room
 from discussions.queries import unread_counts
 from tests.conftest import assert_queries
 from tests.discussions.conftest import signed_in
-from tests.discussions.sockets import DatabaseThreadQueries, joined, receive_until
+from tests.discussions.sockets import DatabaseThreadQueries, joined, nothing_but_presence, receive_until
 from tests.factories import make_membership, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
@@ -181,6 +187,14 @@ async def test_a_wave_of_connects_is_decided_in_the_queries_of_one(network_peopl
     arrivals = await admit(mixed)
     assert [arrival.refused for arrival in arrivals] == [None, CLOSE_NOT_MEMBER, CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN]
 
+    # One person on a laptop and a phone, checked together after signing out on the laptop: only its socket goes.
+    laptop, phone = await sync_to_async(wave_of)([members[0], members[0]], network)
+    assert [arrival.refused for arrival in await admit([laptop, phone])] == [None, None]
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    await sync_to_async(session_store(laptop[0].session_key).delete)()
+    refusals = await sync_to_async(decide_access)([laptop[0], phone[0]])
+    assert refusals == [CLOSE_NOT_SIGNED_IN, None]
+
 
 async def test_a_frame_after_an_access_change_costs_one_constant_database_check(connect, network_people):
     network, _other, people = network_people
@@ -232,3 +246,28 @@ async def test_fan_out_costs_the_receivers_nothing(connect, network_people):
     assert_queries(SEND_QUERIES, one_listener=counts[0], six_listeners=counts[1])
     for communicator in (alice, *listeners):
         await communicator.disconnect()
+
+
+async def test_an_access_change_rechecks_the_networks_sockets_together(connect, network_people):
+    """A change of a network's access makes every socket of it check at once: eight sockets check in at most two
+    trips to the database (the first at once, the rest together), not eight."""
+    network, _other, people = network_people
+    members = [people["member"], people["contact"], people["facilitator"]]
+    members += [await sync_to_async(lambda: make_membership(network, make_user()).user)() for _ in range(5)]
+    counts = []
+    for size in (1, len(members)):
+        communicators = [(await joined(connect, member, network))[0] for member in members[:size]]
+        sockets = [socket for socket in open_sockets._open if socket.network_id == network.pk]
+        assert len(sockets) == size
+        checked = {socket: socket.access_checked for socket in sockets}
+        async with DatabaseThreadQueries() as queries:
+            await get_channel_layer().group_send(network_group(network.pk), {"type": ACCESS_CHANGED})
+            async with asyncio.timeout(5):
+                while any(socket.access_checked == checked[socket] for socket in sockets):
+                    await asyncio.sleep(0.01)
+        counts.append(queries.count)
+        for communicator in communicators:
+            assert await nothing_but_presence(communicator, 0.1), "access holds: the socket stays open"
+            await communicator.disconnect()
+    assert counts[0] == CHECKED_FRAME_QUERIES - FRAME_QUERIES["sync"]
+    assert counts[0] <= counts[1] <= 2 * counts[0]
