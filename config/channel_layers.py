@@ -43,7 +43,7 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
 
 class RedisChannelLayer(ChannelsRedisChannelLayer):
     """channels-redis with a bounded pool that waits for a free connection, a receive that outlives Redis, and
-    a socket's groups joined and left in one round trip (`group_add_all`, `group_discard_all`).
+    groups joined and left in one round trip (`group_add_many`, `group_discard_many`).
 
     channels-redis makes a `redis.asyncio.ConnectionPool`, which fails at once with `MaxConnectionsError` when all
     its connections (100 by default) are in use: a wave of disconnecting sockets, each discarding itself from
@@ -63,24 +63,24 @@ class RedisChannelLayer(ChannelsRedisChannelLayer):
         self.restored = None  # an asyncio.Event while Redis is unreachable, set when it answers again
         self.probe = None
 
-    async def group_add_all(self, groups, channel):
-        """`group_add` for several groups in one round trip per Redis host: channels-redis makes two round trips
-        per group, and a connecting socket joins its network's, its person's and each room's."""
-        await self.pipelined(groups, channel, self.add_commands)
+    async def group_add_many(self, memberships):
+        """`group_add` for many (group, channel) pairs in one round trip per Redis host: channels-redis makes two
+        round trips per pair, and a wave of connecting sockets joins two groups each."""
+        await self.pipelined(memberships, self.add_commands)
 
-    async def group_discard_all(self, groups, channel):
-        """`group_discard` for several groups in one round trip per Redis host."""
-        await self.pipelined(groups, channel, lambda pipeline, key, channel: pipeline.zrem(key, channel))
+    async def group_discard_many(self, memberships):
+        """`group_discard` for many (group, channel) pairs in one round trip per Redis host."""
+        await self.pipelined(memberships, lambda pipeline, key, channel: pipeline.zrem(key, channel))
 
     def add_commands(self, pipeline, key, channel):
         pipeline.zadd(key, {channel: time.time()})
         pipeline.expire(key, self.group_expiry)  # as group_add: every member expires before the group does
 
-    async def pipelined(self, groups, channel, commands):
-        self.require_valid_channel_name(channel)  # raises for a name that is not
+    async def pipelined(self, memberships, commands):
         pipelines = {}
-        for group in groups:
-            self.require_valid_group_name(group)
+        for group, channel in memberships:
+            self.require_valid_group_name(group)  # each raises for a name that is not
+            self.require_valid_channel_name(channel)
             index = self.consistent_hash(group)
             if index not in pipelines:
                 pipelines[index] = self.connection(index).pipeline(transaction=False)

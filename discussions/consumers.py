@@ -130,7 +130,8 @@ def decide_access(sockets):
     the person a member or staff. The versions are read first, so a change committed during the check shows at
     the next comparison. A socket that may stay learns its person, whether it is listed in presence, and the
     versions it remembers. Constant cost however many sockets: the versions and the sessions (cache reads with
-    SESSION_ENGINE cached_db), the people, and per network the network with the memberships.
+    SESSION_ENGINE cached_db), the people, and per network the memberships, with the network unless this process
+    read it under the same version moments ago (networks.access.live_public_network).
     """
     versions = versions_for_check(sorted({key for socket in sockets for key in socket.version_keys}))
     users = signed_in_users(socket.session_key for socket in sockets)
@@ -139,7 +140,10 @@ def decide_access(sockets):
         user = users.get(socket.session_key)
         if user is not None and user.pk == socket.user_id:
             people[socket.network_id][user.pk] = user
-    accesses = {network_id: current_accesses(list(them.values()), network_id) for network_id, them in people.items()}
+    accesses = {
+        network_id: current_accesses(list(them.values()), network_id, versions.get(network_version_key(network_id)))
+        for network_id, them in people.items()
+    }
     checked, refusals = time.monotonic(), []
     for socket in sockets:
         user = users.get(socket.session_key)  # each socket by its own session: one person may have several

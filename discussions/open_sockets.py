@@ -20,6 +20,7 @@ from channels.layers import BaseChannelLayer
 from django.dispatch import receiver
 
 from core.outages import connection_restored
+from core.waves import Together
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +53,27 @@ def closed(socket: GroupSocket) -> None:
 
 
 async def join_groups(socket: GroupSocket) -> None:
-    """Adds the socket to its groups. If the layer fails, the socket stays open (sends and syncs work without
-    the layer) and joins its groups when the layer is back."""
+    """Adds the socket to its groups, together with the other sockets connecting now (`joining`). If the layer
+    fails, the socket stays open (sends and syncs work without the layer) and joins its groups when the layer is
+    back."""
     try:
-        await add_all(socket.channel_layer, socket.groups_joined(), socket.channel_name)
+        await joining(socket)
     except Exception as error:
         logger.warning("A discussion socket could not join its groups (%s); it will when the layer is back", error)
+
+
+async def join_wave(sockets: list[GroupSocket]) -> list[None]:
+    """The groups of a wave of sockets, joined in one round trip where the layer can (config.channel_layers)."""
+    by_layer: dict[int, tuple[BaseChannelLayer, list[tuple[str, str]]]] = {}
+    for socket in sockets:
+        _layer, memberships = by_layer.setdefault(id(socket.channel_layer), (socket.channel_layer, []))
+        memberships.extend((group, socket.channel_name) for group in socket.groups_joined())
+    for layer, memberships in by_layer.values():
+        await add_all(layer, memberships)
+    return [None] * len(sockets)
+
+
+joining = Together(join_wave)
 
 
 async def leave_groups(channel_layer: BaseChannelLayer, channel_name: str, groups: list[str]) -> None:
@@ -68,21 +84,21 @@ async def leave_groups(channel_layer: BaseChannelLayer, channel_name: str, group
         retry_discards_later(channel_layer)
 
 
-async def add_all(channel_layer: BaseChannelLayer, groups: list[str], channel_name: str) -> None:
-    """Joins the groups: in one round trip where the layer can (config.channel_layers), else one by one."""
-    if hasattr(channel_layer, "group_add_all"):
-        await channel_layer.group_add_all(groups, channel_name)
+async def add_all(channel_layer: BaseChannelLayer, memberships: list[tuple[str, str]]) -> None:
+    """Joins the (group, channel) pairs: in one round trip where the layer can, else one by one."""
+    if hasattr(channel_layer, "group_add_many"):
+        await channel_layer.group_add_many(memberships)
         return
-    for group in groups:
+    for group, channel_name in memberships:
         await channel_layer.group_add(group, channel_name)
 
 
 async def discard(channel_layer: BaseChannelLayer, channel_name: str, groups: list[str] | set[str]) -> set[str]:
     """The groups that could not be left: in one round trip where the layer can (then all of them or none),
     else one by one."""
-    if hasattr(channel_layer, "group_discard_all"):
+    if hasattr(channel_layer, "group_discard_many"):
         try:
-            await channel_layer.group_discard_all(list(groups), channel_name)
+            await channel_layer.group_discard_many([(group, channel_name) for group in groups])
         except Exception:
             return set(groups)
         return set()
@@ -128,8 +144,7 @@ async def rejoin_groups(sender: BaseChannelLayer, **kwargs: Any) -> None:
     """The channel layer reached Redis again: every open socket joins its groups again (a restarted Redis has
     forgotten them), and the discards that failed meanwhile are tried now."""
     sockets = list(_open)
-    for socket in sockets:
-        await join_groups(socket)
+    await asyncio.gather(*(join_groups(socket) for socket in sockets))
     await discard_pending(sender)
     logger.warning("%s discussion sockets joined their groups again", len(sockets))
 

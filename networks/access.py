@@ -5,6 +5,7 @@ question a view asks; `current_accesses(users, network_id)` decides long-lived c
 queries, the network's state included. Staff of the programme office (`is_staff`) see and manage every network.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,15 +102,18 @@ def in_private_section() -> Exists:
     return Exists(PageViewRestriction.objects.filter(page__path=prefix))
 
 
-def current_accesses(users: Sequence[User], network_id: int) -> dict[int, NetworkAccess]:
+def current_accesses(
+    users: Sequence[User], network_id: int, network_version: str | None = None
+) -> dict[int, NetworkAccess]:
     """Long-lived connections' access to one network, decided again: {user id: NetworkAccess} for each of `users`,
     or {} when the network is no longer live and public (unpublished, made private, deleted).
 
-    Two queries however many people: the network (its id and status only) and their active memberships. Staff
-    need no membership. No join request is read: a connection only asks `is_member` and `is_facilitator`. A
-    wave of reconnecting websockets is decided together (discussions.consumers).
+    Two queries however many people: the network (its id and status only; none when it is remembered for the
+    `network_version` the caller read, see live_public_network) and their active memberships. Staff need no
+    membership. No join request is read: a connection only asks `is_member` and `is_facilitator`. A wave of
+    reconnecting websockets is decided together (discussions.consumers).
     """
-    network = NetworkPage.objects.live().filter(~in_private_section(), pk=network_id).only("status").first()
+    network = live_public_network(network_id, network_version)
     if network is None or not users:
         return {}
     memberships = Membership.objects.active().filter(network_id=network_id, user__in=users)
@@ -125,11 +129,51 @@ def current_access(user: User, network_id: int) -> NetworkAccess | None:
     return current_accesses([user], network_id).get(user.pk)
 
 
+# Every restart reconnects everyone, and each connection asks the same two questions of the same few networks:
+# which network a slug names, and whether it is still live and public. This process remembers the answers for
+# NETWORK_MEMO_SECONDS at most, so a wave of a thousand sockets asks the database a few times, not a thousand.
+NETWORK_MEMO_SECONDS = 60
+_network_ids: dict[str, tuple[float, int | None]] = {}  # slug → (when read, live network id)
+_network_states: dict[int, tuple[str, float, NetworkPage | None]] = {}  # id → (version, when read, live public page)
+
+
+def live_public_network(network_id: int, version: str | None = None) -> NetworkPage | None:
+    """The network (with its status only) if it is live and public, else None. Given the network's access
+    `version` (core.access), read by the caller before this, an answer read under the same version in the last
+    NETWORK_MEMO_SECONDS is reused: whatever can take a network out of the live, public site gives it a new
+    version, so a remembered answer is never older than the caller's own reading would be."""
+    now = time.monotonic()
+    known = _network_states.get(network_id)
+    if version is not None and known is not None and known[0] == version and now - known[1] < NETWORK_MEMO_SECONDS:
+        return known[2]
+    network = NetworkPage.objects.live().filter(~in_private_section(), pk=network_id).only("status").first()
+    if version is not None:
+        _network_states[network_id] = (version, now, network)
+    return network
+
+
 def live_network_id(slug: str) -> int | None:
     """The id of the live network with this slug (the one in the default language first, as `live_network`), or
-    None. Whether it is public, and whether someone may use it, is `current_access`'s to decide."""
+    None; remembered for NETWORK_MEMO_SECONDS (forget_networks). Whether it is public, and whether someone may
+    use it, is `current_access`'s to decide."""
+    now = time.monotonic()
+    known = _network_ids.get(slug)
+    if known is not None and now - known[0] < NETWORK_MEMO_SECONDS:
+        return known[1]
     ids = NetworkPage.objects.live().filter(slug=slug).order_by(language_rank(), "pk").values_list("pk", flat=True)
-    return ids.first()
+    network_id = ids.first()
+    if len(_network_ids) > 10_000:  # slugs that name nothing are remembered too: bounded
+        _network_ids.clear()
+    _network_ids[slug] = (now, network_id)
+    return network_id
+
+
+def forget_networks() -> None:
+    """A network was saved or deleted in this process: its slug may name another one now (networks.signals). Another
+    process notices within NETWORK_MEMO_SECONDS, and meanwhile connects to the network that the slug named (whose
+    state its version guards)."""
+    _network_ids.clear()
+    _network_states.clear()
 
 
 def live_network(slug: str) -> NetworkPage:

@@ -6,13 +6,16 @@ from wagtail.signals import page_unpublished, post_page_move
 
 from core.access import access_changed
 
+from .access import forget_networks
 from .groups import ensure_network_groups, sync_staff_group, sync_user_groups
 from .models import Membership, NetworkPage
 
 
 @receiver(post_save, sender=NetworkPage)
 def network_saved(sender, instance, **kwargs):
-    """A new network (a copy too: it excludes the original's) gets its groups and collection at once."""
+    """A new network (a copy too: it excludes the original's) gets its groups and collection at once. Its slug may
+    be new, or an old one's."""
+    forget_networks()
     if instance.members_group_id is None:
         ensure_network_groups(instance)
 
@@ -59,4 +62,5 @@ def page_privacy_changed(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=NetworkPage)
 def network_deleted(sender, instance, **kwargs):
+    forget_networks()
     access_changed(networks=[instance.pk])

@@ -8,12 +8,15 @@ from django.test import Client
 
 from config.origins import SameOriginValidator
 from discussions.routing import websocket_urlpatterns
+from networks.access import forget_networks
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate limits, presence and access versions live in the cache: every test starts without them."""
+    """Rate limits, presence and access versions live in the cache, and each process remembers networks' slugs and
+    states for a while: every test starts without them."""
     cache.clear()
+    forget_networks()
 
 
 def signed_in(user):

@@ -356,10 +356,13 @@ async def test_a_password_set_outside_allauth_is_noticed_by_the_periodic_check(c
 
 @pytest.mark.parametrize("change", [unpublish, make_private, make_section_private])
 async def test_a_network_off_the_public_site_refuses_new_sockets(connect, setup, change):
+    """Also right after a socket was let in: the process remembers a network's state only per access version."""
     network, _other, people, _room = setup
+    earlier, _rooms = await joined(connect, people["contact"], network)
     await sync_to_async(change)(network)
     for role in ("member", "facilitator", "staff"):
         communicator, connected = await connect(people[role], network)
         assert connected
         assert (await closed_with(communicator))[0] == consumers.CLOSE_NOT_MEMBER
         await communicator.disconnect()
+    await earlier.disconnect()

@@ -18,6 +18,7 @@ from discussions.consumers import CLOSE_NOT_MEMBER, CLOSE_NOT_SIGNED_IN, Discuss
 from discussions.events import ACCESS_CHANGED, network_group
 from discussions.models import Message, Room
 from discussions.queries import unread_counts
+from networks.access import forget_networks
 from tests.conftest import assert_queries
 from tests.discussions.conftest import signed_in
 from tests.discussions.sockets import DatabaseThreadQueries, joined, nothing_but_presence, receive_until
@@ -25,6 +26,8 @@ from tests.factories import make_membership, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 CONNECT_QUERIES = 8  # for a whole wave of connects as for one (discussions.consumers.admit); presence: none
+# The same moments later: the process remembers which network the slug names and that it is live and public.
+WARM_CONNECT_QUERIES = CONNECT_QUERIES - 2
 FRAME_QUERIES = {
     "message.send": 11,
     "message.edit": 4,
@@ -59,10 +62,12 @@ def grow(network, people, members, messages, rooms):
         actions.create_message(topic, authors[0], "Aiheen avaus", f"grow-{Message.objects.count()}")
 
 
-async def connect_queries(connect, user, network, listed=True):
+async def connect_queries(connect, user, network, listed=True, warm=False):
     """Queries from the handshake to the coalesced presence broadcast that follows it (a person who is not listed,
-    staff outside the network, is announced to nobody)."""
+    staff outside the network, is announced to nobody); as the first connect after a restart unless `warm`."""
     browser = await sync_to_async(signed_in)(user)
+    if not warm:
+        forget_networks()
     async with DatabaseThreadQueries() as queries:
         communicator, rooms = await joined(connect, user, network, browser=browser)
         if listed:
@@ -121,6 +126,17 @@ async def test_connect_and_every_frame_run_the_same_queries_at_ten_times_the_siz
     assert small["typing"] == 0, "the access check of a frame is a cache read when nothing changed"
 
 
+async def test_a_connect_moments_after_another_skips_the_network(connect, network_people):
+    """Which network the slug names and whether it is live and public are remembered for a while (per access
+    version, tests.discussions.test_access checks that a change still shows at once)."""
+    network, _other, people = network_people
+    first, _rooms, cold = await connect_queries(connect, people["member"], network)
+    second, _rooms, warm = await connect_queries(connect, people["contact"], network, warm=True)
+    assert (cold, warm) == (CONNECT_QUERIES, WARM_CONNECT_QUERIES)
+    for communicator in (first, second):
+        await communicator.disconnect()
+
+
 def read_half_of_every_room(user, network):
     for room in Room.objects.filter(network=network):
         actions.mark_read(user, room, room.last_seq // 2)
@@ -168,6 +184,7 @@ async def test_a_wave_of_connects_is_decided_in_the_queries_of_one(network_peopl
     outsider = await sync_to_async(make_user)()
     counts = []
     for wave in (await sync_to_async(wave_of)(members[:1], network), await sync_to_async(wave_of)(members, network)):
+        forget_networks()
         async with DatabaseThreadQueries() as queries:
             arrivals = await admit(wave)
         counts.append(queries.count)
@@ -261,6 +278,8 @@ async def test_an_access_change_rechecks_the_networks_sockets_together(connect, 
         assert len(sockets) == size
         checked = {socket: socket.access_checked for socket in sockets}
         async with DatabaseThreadQueries() as queries:
+            # As core.access.access_changed: a new version first, then the push.
+            await sync_to_async(cache.set)(network_version_key(network.pk), new_version())
             await get_channel_layer().group_send(network_group(network.pk), {"type": ACCESS_CHANGED})
             async with asyncio.timeout(5):
                 while any(socket.access_checked == checked[socket] for socket in sockets):
