@@ -212,11 +212,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
-        await self.send(
-            text_data=await presence.join(
-                self.channel_layer, self.network_id, self.user_id, self.user.display_name, listed=self.listed
-            )
-        )
+        await self.send(text_data=await presence.join(self, self.user.display_name, listed=self.listed))
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
 
@@ -232,7 +228,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         if not hasattr(self, "room_ids"):
             return
         open_sockets.closed(self)
-        await presence.leave(self.channel_layer, self.network_id, self.user_id)
+        await presence.leave(self)
         await open_sockets.leave_groups(self.channel_layer, self.channel_name, self.groups_joined())
 
     # -- access, for as long as the socket is open ----------------------------------------------------------

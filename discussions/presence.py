@@ -15,8 +15,12 @@ in-memory cache of the embedded default works the same way with one process.
 
 A joining socket gets the list at once (`join` returns it); everyone else gets one list per
 PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`), and in a network with many
-people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND). Typing is a hint: at most
-one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
+people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND). Each process writes the list to its own
+sockets of the network (`deliver`: one frame encoded, no channel layer per socket) and tells the other processes
+that have sockets there (the group `presence.<network>` of their process channels), which read the list and write
+it to theirs: a list to a network of N sockets over P processes is P - 1 small messages through Redis, not N copies
+of the list. Typing is a hint: at most one frame per socket and room every TYPING_INTERVAL seconds, the rest are
+dropped.
 """
 
 import asyncio
@@ -24,6 +28,7 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +38,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
+from core import metrics
 from core.waves import Together
 
 from . import events
@@ -78,7 +84,10 @@ class ProcessPresence:
         self.claiming = threading.Lock()
         self.sockets: dict[int, dict[int, list[Any]]] = {}  # network id → person id → [open sockets, name]
         self.announced: dict[int, frozenset[int]] = {}  # network id → who was online in the last list sent
+        self.listeners: dict[int, weakref.WeakSet[Any]] = {}  # network id → this process's sockets (listed or not)
+        self.channel: str | None = None  # where the other processes tell this one of their changes
         self.heartbeat: asyncio.Task[None] | None = None
+        self.listening: asyncio.Task[None] | None = None
 
     # -- in the event loop -----------------------------------------------------------------------------------
 
@@ -106,6 +115,8 @@ class ProcessPresence:
     def forget_empty(self, network_id: int) -> None:
         if not self.sockets.get(network_id):
             self.sockets.pop(network_id, None)
+        if not self.listeners.get(network_id):
+            self.listeners.pop(network_id, None)
             self.announced.pop(network_id, None)
 
     # -- in a worker thread ----------------------------------------------------------------------------------
@@ -170,12 +181,23 @@ class ProcessPresence:
 _process = ProcessPresence()
 
 
-async def join(channel_layer: BaseChannelLayer, network_id: int, user_id: int, name: str, listed: bool = True) -> str:
+def process_group(network_id: int) -> str:
+    """The processes with sockets in the network: each is told when another one's people there change."""
+    return f"presence.{network_id}"
+
+
+async def join(socket: Any, name: str, listed: bool = True) -> str:
     """A socket opened: counts it, tells the others (coalesced) and returns the `presence` frame for the socket
     itself. Staff who are not members of the network are not `listed`: they see who is there without being
     shown. The sockets of a wave of connects read (and write) the cache together (`online_together`)."""
-    ensure_heartbeat(channel_layer)
-    changed = listed and _process.count(network_id, user_id, name, +1)
+    channel_layer, network_id = socket.channel_layer, socket.network_id
+    await ensure_running(channel_layer)
+    listeners = _process.listeners.get(network_id)
+    if listeners is None:
+        listeners = _process.listeners[network_id] = weakref.WeakSet()
+        await join_process_group(channel_layer, network_id)
+    listeners.add(socket)
+    changed = listed and _process.count(network_id, socket.user_id, name, +1)
     presence_frame = await online_together((network_id, changed))
     if changed:
         announce(channel_layer, network_id)
@@ -195,12 +217,19 @@ async def online_lists(joins: list[tuple[int, bool]]) -> list[str]:
 online_together = Together(online_lists)
 
 
-async def leave(channel_layer: BaseChannelLayer, network_id: int, user_id: int) -> None:
+async def leave(socket: Any) -> None:
     """A socket closed. Counted out at once (before anything that could fail); never raises."""
-    if not _process.count(network_id, user_id, "", -1):
-        return
+    channel_layer, network_id = socket.channel_layer, socket.network_id
+    listeners = _process.listeners.get(network_id)
+    if listeners is not None:
+        listeners.discard(socket)
+    changed = _process.count(network_id, socket.user_id, "", -1)
     own = _process.people(network_id)
     _process.forget_empty(network_id)
+    if network_id not in _process.listeners:
+        await leave_process_group(channel_layer, network_id)
+    if not changed:
+        return
     try:
         await in_worker_thread(_process.publish)({network_id: own})
     except Exception:
@@ -208,48 +237,102 @@ async def leave(channel_layer: BaseChannelLayer, network_id: int, user_id: int) 
     announce(channel_layer, network_id)
 
 
-def ensure_heartbeat(channel_layer: BaseChannelLayer) -> None:
+async def join_process_group(channel_layer: BaseChannelLayer, network_id: int) -> None:
+    """Told of the other processes' changes in the network from now on; joined again with every heartbeat (a
+    restarted Redis forgets groups), so a failure here is only logged."""
+    try:
+        await channel_layer.group_add(process_group(network_id), _process.channel)
+    except Exception as error:
+        logger.warning("Presence of network %s: others not heard until the heartbeat (%s)", network_id, error)
+
+
+async def leave_process_group(channel_layer: BaseChannelLayer, network_id: int) -> None:
+    """No sockets in the network left here. A failure only costs a few ignored messages until the group expires."""
+    try:
+        await channel_layer.group_discard(process_group(network_id), _process.channel)
+    except Exception as error:
+        logger.warning("Presence of network %s: the process group could not be left (%s)", network_id, error)
+
+
+async def ensure_running(channel_layer: BaseChannelLayer) -> None:
+    """This process's channel, the task that listens to it and the heartbeat, in the running event loop."""
     loop = asyncio.get_running_loop()
-    beating = _process.heartbeat
-    if beating is None or beating.done() or beating.get_loop() is not loop:
+    listening = _process.listening
+    if listening is None or listening.done() or listening.get_loop() is not loop:
+        # A channel like a consumer's: channels-redis receives a process's channels in one loop, by their prefix.
+        _process.channel = await channel_layer.new_channel()
+        _process.listeners.clear()  # sockets of an event loop that is gone (a test's)
+        _process.listening = loop.create_task(listen(channel_layer, _process.channel))
         _process.heartbeat = loop.create_task(heartbeat(channel_layer))
 
 
+async def listen(channel_layer: BaseChannelLayer, channel: str) -> None:
+    """Another process's people of a network changed (it has written its entry): this one announces the list to
+    its own sockets there, after its own window, without telling anyone else."""
+    while True:
+        try:
+            message = await channel_layer.receive(channel)
+        except Exception:
+            logger.warning("Presence could not hear from the other processes; listening again", exc_info=True)
+            await asyncio.sleep(1)
+            continue
+        network_id = message.get("network")
+        from_another = message.get("from") != channel  # the group has this process's channel too
+        if message.get("type") == CHANGED and from_another and network_id in _process.listeners:
+            announce(channel_layer, network_id, tell_others=False)
+
+
 async def heartbeat(channel_layer: BaseChannelLayer) -> None:
-    """Keeps this process's entries alive, and announces a network's list when it changed without a join or a
-    leave here (a process died, or an earlier list raced with another process's)."""
+    """Keeps this process's entries and process groups alive, and announces a network's list to this process's
+    sockets when it changed without a join or a leave (a process died, or a list raced with another's). Every
+    process beats, so each tells only its own sockets."""
     while True:
         await asyncio.sleep(settings.PRESENCE_HEARTBEAT_SECONDS)
-        people_by_network = {network_id: _process.people(network_id) for network_id in _process.sockets}
+        people_by_network = {network_id: _process.people(network_id) for network_id in _process.listeners}
+        for network_id in people_by_network:
+            await join_process_group(channel_layer, network_id)
         try:
             lists = await in_worker_thread(_process.refresh)(people_by_network)
         except Exception:
             logger.warning("Presence heartbeat failed; trying again at the next one", exc_info=True)
             continue
         for network_id, online in lists.items():
-            if network_id in _process.sockets and frozenset(p["id"] for p in online) != _process.announced.get(
-                network_id
-            ):
-                await send_list(channel_layer, network_id, online)
+            if frozenset(person["id"] for person in online) != _process.announced.get(network_id):
+                await deliver(network_id, online)
 
 
-async def send_list(channel_layer: BaseChannelLayer, network_id: int, online: list[PersonObject]) -> None:
-    if network_id in _process.sockets:
-        _process.announced[network_id] = frozenset(person["id"] for person in online)
-    await events.send_now(channel_layer, events.network_group(network_id), events.presence_frame(online))
+async def deliver(network_id: int, online: list[PersonObject]) -> None:
+    """The list, written to this process's sockets of the network: encoded once, no channel layer."""
+    sockets = list(_process.listeners.get(network_id, ()))
+    if not sockets:
+        return
+    _process.announced[network_id] = frozenset(person["id"] for person in online)
+    text = events.presence_frame(online)
+    for socket in sockets:
+        try:
+            await socket.send(text_data=text)
+        except Exception:  # one socket's trouble is not the others'
+            logger.warning("A presence list could not be written to a socket", exc_info=True)
+    metrics.FRAMES_DELIVERED.inc(len(sockets))
 
 
+CHANGED = "presence.changed"  # a process's message to the others: {"network": id, "from": its channel}
 # network id → the pending announcement of its presence in this process (see announce)
 _announcements: dict[int, asyncio.Task[None]] = {}
+_telling: set[int] = set()  # networks whose pending announcement tells the other processes too
 
 
-def announce(channel_layer: BaseChannelLayer, network_id: int) -> None:
+def announce(channel_layer: BaseChannelLayer, network_id: int, tell_others: bool = True) -> None:
     """Tells the network who is online, once per window however many sockets came or went: PRESENCE_COALESCE_SECONDS,
     or longer in a network with many people online (`coalesce_seconds`).
 
     A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
-    joining socket gets the list at once from `join`; everyone else gets one list per window.
+    joining socket gets the list at once from `join`; everyone else gets one list per window. The other processes
+    are told at the end of the window, when everything that changed here in it has been written, and announce to
+    their own sockets after a window of their own.
     """
+    if tell_others:
+        _telling.add(network_id)
     loop = asyncio.get_running_loop()
     pending = _announcements.get(network_id)
     if pending is not None and not pending.done() and pending.get_loop() is loop:
@@ -267,12 +350,20 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
     # From here on a change schedules an announcement of its own: this one may have read the list before it.
     if _announcements.get(network_id) is asyncio.current_task():
         del _announcements[network_id]
+    if network_id in _telling:
+        _telling.discard(network_id)
+        try:
+            changed = {"type": CHANGED, "network": network_id, "from": _process.channel}
+            await channel_layer.group_send(process_group(network_id), changed)
+        except Exception:
+            metrics.CHANNEL_LAYER_FAILURES.inc()
+            logger.warning("The other processes could not be told of network %s's presence", network_id, exc_info=True)
     try:
         lists = await in_worker_thread(_process.online)({network_id: _process.people(network_id)})
     except Exception:
         logger.exception("Presence of network %s could not be read", network_id)
         return
-    await send_list(channel_layer, network_id, lists[network_id])
+    await deliver(network_id, lists[network_id])
 
 
 class Typing:

@@ -88,6 +88,9 @@ def two_servers(production_env, tmp_path_factory):
     """The base URLs of two daphne processes serving the same database and Redis."""
     ports = [free_port(), free_port()]
     logs = tmp_path_factory.mktemp("daphne")
+    # Minutes between presence heartbeats: what one process's sockets learn of the other's people, they learn from
+    # its announcements (tests.integration.test_discussion_scaling).
+    env = {**production_env, "PRESENCE_HEARTBEAT_SECONDS": "300", "PRESENCE_TTL_SECONDS": "900"}
     processes = []
     try:
         for port in ports:
@@ -97,7 +100,7 @@ def two_servers(production_env, tmp_path_factory):
                     subprocess.Popen(
                         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
                         cwd=ROOT,
-                        env=production_env,
+                        env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,
                     )

@@ -95,6 +95,24 @@ def test_a_message_reaches_a_member_connected_to_the_other_process(two_servers, 
     asyncio.run(scenario())
 
 
+def test_who_is_online_shows_across_processes_at_once(two_servers, members):
+    """A member who arrives at one process shows in the list of a member at the other, and drops out of it on
+    leaving: each process tells the others, whose heartbeat is minutes away here (conftest.two_servers)."""
+
+    def online(frame):
+        return {person["id"] for person in frame["online"]}
+
+    async def scenario():
+        here, _room = await join(two_servers[0], members[2])
+        async with here:
+            there, _room = await join(two_servers[1], members[3])
+            async with there:
+                await receive_until(here, "presence", lambda frame: members[3]["id"] in online(frame), timeout=5)
+            await receive_until(here, "presence", lambda frame: members[3]["id"] not in online(frame), timeout=5)
+
+    asyncio.run(scenario())
+
+
 def test_a_retry_on_the_other_process_gets_the_same_ack_and_no_second_message(two_servers, members, production_env):
     async def scenario():
         first, room = await join(two_servers[0], members[2])
