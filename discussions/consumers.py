@@ -212,7 +212,9 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
-        await self.send(text_data=await presence.join(self, self.user.display_name, listed=self.listed))
+        last_presence = await presence.join(self, self.user.display_name, listed=self.listed)
+        if last_presence is not None:
+            await self.send(text_data=last_presence)
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
 

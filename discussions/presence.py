@@ -3,24 +3,26 @@
 Each daphne process keeps its own open sockets in memory, per network and person (`ProcessPresence`), and
 publishes them to the shared cache (Redis in production) as one entry per network and process:
 `online:<network>:<slot>` = {person id: name}. An entry lives PRESENCE_TTL_SECONDS; the process writes it again
-whenever its people in that network change and with a heartbeat every PRESENCE_HEARTBEAT_SECONDS. A process that
-dies (SIGKILL, a crash, a lost machine) stops writing, so its people drop out when its entries expire, and the
-next heartbeat of a living process notices the changed list and announces it: within TTL + heartbeat seconds
-(45 + 15 by default), not the day that a counter per person lived.
+when its people in that network have changed (at the end of the window, below) and with a heartbeat every
+PRESENCE_HEARTBEAT_SECONDS. A process that dies (SIGKILL, a crash, a lost machine) stops writing, so its people
+drop out when its entries expire, and the next heartbeat of a living process notices the changed list and
+announces it: within TTL + heartbeat seconds (45 + 15 by default), not the day that a counter per person lived.
 
 The slot is a small number the process claims in the cache (`cache.add`: atomic on Redis) and keeps alive with
 its heartbeat. Who is online is one `get_many` over the slots' entries of the network, names included: no query
 and no read over the network's memberships, so a connect costs the same however large the network is. The
 in-memory cache of the embedded default works the same way with one process.
 
-A joining socket gets the list at once (`join` returns it); everyone else gets one list per
-PRESENCE_COALESCE_SECONDS window however many sockets came or went in it (`announce`), and in a network with many
-people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND). Each process writes the list to its own
-sockets of the network (`deliver`: one frame encoded, no channel layer per socket) and tells the other processes
-that have sockets there (the group `presence.<network>` of their process channels), which read the list and write
-it to theirs: a list to a network of N sockets over P processes is P - 1 small messages through Redis, not N copies
-of the list. Typing is a hint: at most one frame per socket and room every TYPING_INTERVAL seconds, the rest are
-dropped.
+The network gets one list per PRESENCE_COALESCE_SECONDS window however many sockets came or went in it
+(`announce`), and in a network with many people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND).
+A joining socket gets the last list at once if this process has one, and the new one with everyone else, so a
+wave of connects costs presence one cache write and one read per window, not per socket. Each process writes the
+list to its own sockets of the network (`deliver`: one frame encoded, no channel layer per socket) and tells the
+other processes that have sockets there (the group `presence.<network>` of their process channels), which read
+the list and write it to theirs: a list to a network of N sockets over P processes is P - 1 small messages through
+Redis, not N copies of the list.
+
+Typing is a hint: at most one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
 """
 
 import asyncio
@@ -39,7 +41,6 @@ from django.core.cache import cache
 
 from accounts.models import User
 from core import metrics
-from core.waves import Together
 
 from . import events
 from .queries import PersonObject
@@ -85,6 +86,9 @@ class ProcessPresence:
         self.sockets: dict[int, dict[int, list[Any]]] = {}  # network id → person id → [open sockets, name]
         self.announced: dict[int, frozenset[int]] = {}  # network id → who was online in the last list sent
         self.listeners: dict[int, weakref.WeakSet[Any]] = {}  # network id → this process's sockets (listed or not)
+        self.unserved: dict[int, weakref.WeakSet[Any]] = {}  # network id → sockets that have no list yet
+        self.last_frame: dict[int, str] = {}  # network id → the last list delivered here, for a socket that joins
+        self.unwritten: set[int] = set()  # networks whose people here changed since they were last written
         self.channel: str | None = None  # where the other processes tell this one of their changes
         self.heartbeat: asyncio.Task[None] | None = None
         self.listening: asyncio.Task[None] | None = None
@@ -116,8 +120,8 @@ class ProcessPresence:
         if not self.sockets.get(network_id):
             self.sockets.pop(network_id, None)
         if not self.listeners.get(network_id):
-            self.listeners.pop(network_id, None)
-            self.announced.pop(network_id, None)
+            for state in (self.listeners, self.unserved, self.announced, self.last_frame):
+                state.pop(network_id, None)
 
     # -- in a worker thread ----------------------------------------------------------------------------------
 
@@ -186,10 +190,11 @@ def process_group(network_id: int) -> str:
     return f"presence.{network_id}"
 
 
-async def join(socket: Any, name: str, listed: bool = True) -> str:
-    """A socket opened: counts it, tells the others (coalesced) and returns the `presence` frame for the socket
-    itself. Staff who are not members of the network are not `listed`: they see who is there without being
-    shown. The sockets of a wave of connects read (and write) the cache together (`online_together`)."""
+async def join(socket: Any, name: str, listed: bool = True) -> str | None:
+    """A socket opened: counts it, and has the network's list announced (coalesced: `announce`), to the socket too.
+    Returns the last list delivered in this process, if there is one, for the socket to show until then. Staff
+    who are not members of the network are not `listed`: they see who is there without being shown. No cache or
+    database work here: a wave of connects costs presence one write and one read per window, not per socket."""
     channel_layer, network_id = socket.channel_layer, socket.network_id
     await ensure_running(channel_layer)
     listeners = _process.listeners.get(network_id)
@@ -197,24 +202,14 @@ async def join(socket: Any, name: str, listed: bool = True) -> str:
         listeners = _process.listeners[network_id] = weakref.WeakSet()
         await join_process_group(channel_layer, network_id)
     listeners.add(socket)
+    last_frame = _process.last_frame.get(network_id)
+    if last_frame is None:
+        _process.unserved.setdefault(network_id, weakref.WeakSet()).add(socket)
     changed = listed and _process.count(network_id, socket.user_id, name, +1)
-    presence_frame = await online_together((network_id, changed))
     if changed:
-        announce(channel_layer, network_id)
-    return presence_frame
-
-
-async def online_lists(joins: list[tuple[int, bool]]) -> list[str]:
-    """The `presence` frames for the sockets of a wave [(network id, whether its people here changed)]: one trip
-    to a worker thread, one cache write for the changed networks and one read for all, a frame per network."""
-    own_by_network = {network_id: _process.people(network_id) for network_id, _changed in joins}
-    changed = frozenset(network_id for network_id, was_changed in joins if was_changed)
-    lists = await in_worker_thread(_process.online)(own_by_network, changed)
-    frames = {network_id: events.presence_frame(online) for network_id, online in lists.items()}
-    return [frames[network_id] for network_id, _changed in joins]
-
-
-online_together = Together(online_lists)
+        _process.unwritten.add(network_id)
+    announce(channel_layer, network_id, tell_others=changed)
+    return last_frame
 
 
 async def leave(socket: Any) -> None:
@@ -302,12 +297,15 @@ async def heartbeat(channel_layer: BaseChannelLayer) -> None:
 
 
 async def deliver(network_id: int, online: list[PersonObject]) -> None:
-    """The list, written to this process's sockets of the network: encoded once, no channel layer."""
-    sockets = list(_process.listeners.get(network_id, ()))
-    if not sockets:
+    """The list, written to this process's sockets of the network (encoded once, no channel layer): to all of them
+    when it changed, else only to those that have none yet."""
+    if network_id not in _process.listeners:
         return
-    _process.announced[network_id] = frozenset(person["id"] for person in online)
-    text = events.presence_frame(online)
+    unserved = _process.unserved.pop(network_id, ())
+    ids = frozenset(person["id"] for person in online)
+    sockets = list(_process.listeners[network_id] if ids != _process.announced.get(network_id) else unserved)
+    _process.announced[network_id] = ids
+    text = _process.last_frame[network_id] = events.presence_frame(online)
     for socket in sockets:
         try:
             await socket.send(text_data=text)
@@ -350,7 +348,15 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
     # From here on a change schedules an announcement of its own: this one may have read the list before it.
     if _announcements.get(network_id) is asyncio.current_task():
         del _announcements[network_id]
-    if network_id in _telling:
+    unwritten = frozenset({network_id} & _process.unwritten)
+    _process.unwritten -= unwritten
+    try:
+        lists = await in_worker_thread(_process.online)({network_id: _process.people(network_id)}, unwritten)
+    except Exception:
+        _process.unwritten |= unwritten  # the heartbeat writes them anyway
+        logger.exception("Presence of network %s could not be written or read", network_id)
+        return
+    if network_id in _telling:  # now that this process's people are written
         _telling.discard(network_id)
         try:
             changed = {"type": CHANGED, "network": network_id, "from": _process.channel}
@@ -358,11 +364,6 @@ async def _announce_later(channel_layer: BaseChannelLayer, network_id: int) -> N
         except Exception:
             metrics.CHANNEL_LAYER_FAILURES.inc()
             logger.warning("The other processes could not be told of network %s's presence", network_id, exc_info=True)
-    try:
-        lists = await in_worker_thread(_process.online)({network_id: _process.people(network_id)})
-    except Exception:
-        logger.exception("Presence of network %s could not be read", network_id)
-        return
     await deliver(network_id, lists[network_id])
 
 

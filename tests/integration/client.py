@@ -125,7 +125,9 @@ class Member:
             if frame["code"] == "unavailable":
                 await asyncio.sleep(1)
                 client_id = frame.get("client_id")
-                if client_id in self.outbox:
+                if client_id is None:  # a sync (they carry no client id), as the browser's client asks again
+                    await self.send({"type": "sync", "room": self.room, "after": self.last})
+                elif client_id in self.outbox:
                     await self.send_message(client_id, self.outbox[client_id])
 
     def receive(self, message, live):

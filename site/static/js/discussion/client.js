@@ -15,6 +15,7 @@ import { View } from "./render.js";
 
 const READ_DELAY = 400;
 const ACK_SYNC_DELAY = 1500; // the ack came but not the message itself: sync after this long
+const SYNC_RETRY_DELAY = 5000; // a sync refused for now (the database did not answer): asked again after this long
 
 export class DiscussionClient {
     constructor(root) {
@@ -191,6 +192,16 @@ export class DiscussionClient {
         }
     }
 
+    retryUnansweredSyncs() {
+        for (const [id, room] of this.rooms) {
+            if (room.syncing) {
+                room.syncing = false;
+                room.resync = false;
+                this.requestSync(id);
+            }
+        }
+    }
+
     onSyncResult({ room: id, messages, complete }) {
         const room = this.room(id);
         room.syncing = false;
@@ -260,6 +271,11 @@ export class DiscussionClient {
     onError({ code, detail, client_id: clientId }) {
         const entry = clientId ? this.outbox.get(clientId) : null;
         if (!entry) {
+            if (!clientId && (code === "unavailable" || code === "server_error")) {
+                // A sync that the server could not answer (syncs carry no client id): no result will come, so the
+                // rooms still waiting for theirs ask again after a while.
+                setTimeout(() => this.retryUnansweredSyncs(), SYNC_RETRY_DELAY);
+            }
             this.composer.refused();
             this.composer.showError(detail);
             return;
