@@ -212,9 +212,7 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
         await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
-        last_presence = await presence.join(self, self.user.display_name, listed=self.listed)
-        if last_presence is not None:
-            await self.send(text_data=last_presence)
+        await presence.join(self, self.user.display_name, listed=self.listed)  # the list follows
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
 

@@ -15,12 +15,13 @@ in-memory cache of the embedded default works the same way with one process.
 
 The network gets one list per PRESENCE_COALESCE_SECONDS window however many sockets came or went in it
 (`announce`), and in a network with many people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND).
-A joining socket gets the last list at once if this process has one, and the new one with everyone else, so a
-wave of connects costs presence one cache write and one read per window, not per socket. Each process writes the
-list to its own sockets of the network (`deliver`: one frame encoded, no channel layer per socket) and tells the
-other processes that have sockets there (the group `presence.<network>` of their process channels), which read
-the list and write it to theirs: a list to a network of N sockets over P processes is P - 1 small messages through
-Redis, not N copies of the list.
+A joining socket gets its first list with everyone else, at the end of the window, so a wave of connects costs
+presence one cache write and one read per window, and each socket one list per window, not one per connect.
+
+Each process writes the list to its own sockets of the network (`deliver`: one frame encoded, no channel layer
+per socket) and tells the other processes that have sockets there (the group `presence.<network>` of their
+process channels), which read the list and write it to theirs: a list to a network of N sockets over P processes
+is P - 1 small messages through Redis, not N copies of the list.
 
 Typing is a hint: at most one frame per socket and room every TYPING_INTERVAL seconds, the rest are dropped.
 """
@@ -87,7 +88,6 @@ class ProcessPresence:
         self.announced: dict[int, frozenset[int]] = {}  # network id → who was online in the last list sent
         self.listeners: dict[int, weakref.WeakSet[Any]] = {}  # network id → this process's sockets (listed or not)
         self.unserved: dict[int, weakref.WeakSet[Any]] = {}  # network id → sockets that have no list yet
-        self.last_frame: dict[int, str] = {}  # network id → the last list delivered here, for a socket that joins
         self.unwritten: set[int] = set()  # networks whose people here changed since they were last written
         self.channel: str | None = None  # where the other processes tell this one of their changes
         self.heartbeat: asyncio.Task[None] | None = None
@@ -120,7 +120,7 @@ class ProcessPresence:
         if not self.sockets.get(network_id):
             self.sockets.pop(network_id, None)
         if not self.listeners.get(network_id):
-            for state in (self.listeners, self.unserved, self.announced, self.last_frame):
+            for state in (self.listeners, self.unserved, self.announced):
                 state.pop(network_id, None)
 
     # -- in a worker thread ----------------------------------------------------------------------------------
@@ -190,11 +190,10 @@ def process_group(network_id: int) -> str:
     return f"presence.{network_id}"
 
 
-async def join(socket: Any, name: str, listed: bool = True) -> str | None:
+async def join(socket: Any, name: str, listed: bool = True) -> None:
     """A socket opened: counts it, and has the network's list announced (coalesced: `announce`), to the socket too.
-    Returns the last list delivered in this process, if there is one, for the socket to show until then. Staff
-    who are not members of the network are not `listed`: they see who is there without being shown. No cache or
-    database work here: a wave of connects costs presence one write and one read per window, not per socket."""
+    Staff who are not members of the network are not `listed`: they see who is there without being shown. No cache
+    or database work here: a wave of connects costs presence one write and one read per window, not per socket."""
     channel_layer, network_id = socket.channel_layer, socket.network_id
     await ensure_running(channel_layer)
     listeners = _process.listeners.get(network_id)
@@ -202,14 +201,11 @@ async def join(socket: Any, name: str, listed: bool = True) -> str | None:
         listeners = _process.listeners[network_id] = weakref.WeakSet()
         await join_process_group(channel_layer, network_id)
     listeners.add(socket)
-    last_frame = _process.last_frame.get(network_id)
-    if last_frame is None:
-        _process.unserved.setdefault(network_id, weakref.WeakSet()).add(socket)
+    _process.unserved.setdefault(network_id, weakref.WeakSet()).add(socket)
     changed = listed and _process.count(network_id, socket.user_id, name, +1)
     if changed:
         _process.unwritten.add(network_id)
     announce(channel_layer, network_id, tell_others=changed)
-    return last_frame
 
 
 async def leave(socket: Any) -> None:
@@ -305,7 +301,7 @@ async def deliver(network_id: int, online: list[PersonObject]) -> None:
     ids = frozenset(person["id"] for person in online)
     sockets = list(_process.listeners[network_id] if ids != _process.announced.get(network_id) else unserved)
     _process.announced[network_id] = ids
-    text = _process.last_frame[network_id] = events.presence_frame(online)
+    text = events.presence_frame(online)
     for socket in sockets:
         try:
             await socket.send(text_data=text)
