@@ -83,6 +83,11 @@ def presence_frame(online: list[PersonObject]) -> str:
     return frame("presence", online=online)
 
 
+def presence_update_frame(joined: list[PersonObject], left: list[int]) -> str:
+    """Who came (with their names) and who went (their ids) since the socket's last list."""
+    return frame("presence.update", joined=joined, left=left)
+
+
 # -- the events of actions (sent after the commit) ------------------------------------------------------------
 
 

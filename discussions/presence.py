@@ -16,7 +16,9 @@ in-memory cache of the embedded default works the same way with one process.
 The network gets one list per PRESENCE_COALESCE_SECONDS window however many sockets came or went in it
 (`announce`), and in a network with many people online one per a longer window (PRESENCE_DELIVERIES_PER_SECOND).
 A joining socket gets its first list with everyone else, at the end of the window, so a wave of connects costs
-presence one cache write and one read per window, and each socket one list per window, not one per connect.
+presence one cache write and one read per window, and each socket one frame per window, not one per connect. A
+socket gets the whole list once; after that only who came and went (`presence.update`), a few names instead of
+all of them.
 
 Each process writes the list to its own sockets of the network (`deliver`: one frame encoded, no channel layer
 per socket) and tells the other processes that have sockets there (the group `presence.<network>` of their
@@ -85,7 +87,7 @@ class ProcessPresence:
         self.slot: int | None = None
         self.claiming = threading.Lock()
         self.sockets: dict[int, dict[int, list[Any]]] = {}  # network id → person id → [open sockets, name]
-        self.announced: dict[int, frozenset[int]] = {}  # network id → who was online in the last list sent
+        self.announced: dict[int, People] = {}  # network id → who was online in the last list delivered here
         self.listeners: dict[int, weakref.WeakSet[Any]] = {}  # network id → this process's sockets (listed or not)
         self.unserved: dict[int, weakref.WeakSet[Any]] = {}  # network id → sockets that have no list yet
         self.unwritten: set[int] = set()  # networks whose people here changed since they were last written
@@ -288,26 +290,38 @@ async def heartbeat(channel_layer: BaseChannelLayer) -> None:
             logger.warning("Presence heartbeat failed; trying again at the next one", exc_info=True)
             continue
         for network_id, online in lists.items():
-            if frozenset(person["id"] for person in online) != _process.announced.get(network_id):
+            if {person["id"] for person in online} != _process.announced.get(network_id, {}).keys():
                 await deliver(network_id, online)
 
 
 async def deliver(network_id: int, online: list[PersonObject]) -> None:
-    """The list, written to this process's sockets of the network (encoded once, no channel layer): to all of them
-    when it changed, else only to those that have none yet."""
-    if network_id not in _process.listeners:
+    """The list, written to this process's sockets of the network (each frame encoded once, no channel layer): the
+    whole list to the sockets that have none yet, and to the others only who came and went since the last list
+    (`presence.update`), if anyone did. Every socket here has had every list this process delivered since it
+    joined, so what changed since the process's last list is what changed for each of them."""
+    listeners = _process.listeners.get(network_id)
+    if not listeners:
         return
-    unserved = _process.unserved.pop(network_id, ())
-    ids = frozenset(person["id"] for person in online)
-    sockets = list(_process.listeners[network_id] if ids != _process.announced.get(network_id) else unserved)
-    _process.announced[network_id] = ids
-    text = events.presence_frame(online)
-    for socket in sockets:
-        try:
-            await socket.send(text_data=text)
-        except Exception:  # one socket's trouble is not the others'
-            logger.warning("A presence list could not be written to a socket", exc_info=True)
-    metrics.FRAMES_DELIVERED.inc(len(sockets))
+    unserved = set(_process.unserved.pop(network_id, ()))
+    before = _process.announced.get(network_id)
+    now = {person["id"]: person["name"] for person in online}
+    _process.announced[network_id] = now
+    sockets = list(listeners)
+    if before is None:
+        writes = [(events.presence_frame(online), sockets)]
+    else:
+        writes = [(events.presence_frame(online), [socket for socket in sockets if socket in unserved])]
+        joined = [person for person in online if person["id"] not in before]
+        left = sorted(before.keys() - now.keys())
+        if joined or left:
+            writes.append((events.presence_update_frame(joined, left), [s for s in sockets if s not in unserved]))
+    for text, receivers in writes:
+        for socket in receivers:
+            try:
+                await socket.send(text_data=text)
+            except Exception:  # one socket's trouble is not the others'
+                logger.warning("A presence list could not be written to a socket", exc_info=True)
+        metrics.FRAMES_DELIVERED.inc(len(receivers))
 
 
 CHANGED = "presence.changed"  # a process's message to the others: {"network": id, "from": its channel}

@@ -200,6 +200,15 @@ def test_two_members_see_each_others_messages_live(server, open_as):
     expect(badge).to_be_visible()
     expect(badge).to_contain_text("1 lukematon")
 
+    # Who is here: after the whole list, the page applies who came and who went (`presence.update`).
+    fanni = open_as("fanni")
+    connected(fanni)
+    online = aino.locator("[data-presence-list]")
+    expect(online).to_contain_text("Fanni Fasilitaattori")
+    bertta.close()
+    expect(online).not_to_contain_text("Bertta Berg")
+    expect(online).to_contain_text("Aino Alku")
+
 
 def test_messages_written_offline_are_delivered_exactly_once(server, open_as):
     """Chromium's offline emulation (context.set_offline) stops the traffic of an open websocket but never

@@ -26,11 +26,34 @@ async def frames_within(communicator, seconds):
     return frames
 
 
+PRESENCE_FRAMES = {"presence", "presence.update"}
+
+
+def after_presence_frame(online, frame):
+    """Who is online after a `presence` frame (the whole list) or a `presence.update` (who came and went)."""
+    if frame["type"] == "presence":
+        return {person["id"] for person in frame["online"]}
+    assert online is not None, "an update before the list"
+    return (online | {person["id"] for person in frame["joined"]}) - set(frame["left"])
+
+
+async def online_until(communicator, expected, timeout=2):
+    """Presence frames until the socket's list is `expected` (lists are coalesced, so an earlier state may come
+    first); the list is kept on the communicator as `online` (see joined)."""
+    while getattr(communicator, "online", None) != expected:
+        frame = json.loads(await communicator.receive_from(timeout=timeout))
+        if frame["type"] in PRESENCE_FRAMES:
+            communicator.online = after_presence_frame(getattr(communicator, "online", None), frame)
+    return communicator.online
+
+
 async def joined(connect, user, network, browser=None):
+    """A signed-in socket that has its rooms and its first list of who is online (kept as `online`)."""
     communicator, connected = await connect(user, network, browser=browser)
     assert connected
     rooms, _ = await receive_until(communicator, "rooms")
-    await receive_until(communicator, "presence")
+    first, _ = await receive_until(communicator, "presence")
+    communicator.online = after_presence_frame(None, first)
     return communicator, rooms["rooms"]
 
 
@@ -43,7 +66,7 @@ async def closed_with(communicator, timeout=2):
         if output["type"] == "websocket.close":
             return output["code"], frames
         frame = json.loads(output["text"])
-        if frame["type"] != "presence":
+        if frame["type"] not in PRESENCE_FRAMES:
             frames.append(frame)
 
 
@@ -51,7 +74,7 @@ async def nothing_but_presence(communicator, seconds):
     """Whether nothing arrives in the next `seconds` (no frame, no close) but presence lists."""
     while not await communicator.receive_nothing(timeout=seconds):
         output = await communicator.receive_output()
-        if output["type"] != "websocket.send" or json.loads(output["text"])["type"] != "presence":
+        if output["type"] != "websocket.send" or json.loads(output["text"])["type"] not in PRESENCE_FRAMES:
             return False
     return True
 

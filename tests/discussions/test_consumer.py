@@ -12,7 +12,7 @@ from discussions.models import Message, Room
 from discussions.presence import PRESENCE_COALESCE_SECONDS
 from networks.actions import end_membership
 from networks.models import Membership
-from tests.discussions.sockets import frames_within, joined, receive_until
+from tests.discussions.sockets import PRESENCE_FRAMES, frames_within, joined, online_until, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -276,22 +276,17 @@ async def test_sync_returns_a_bounded_page_after_a_seq(connect, people):
     await alice.disconnect()
 
 
-async def online_ids(communicator, expected):
-    """Presence frames until one lists `expected` (lists are coalesced, so an earlier one may come first)."""
-    while True:
-        presence, _ = await receive_until(communicator, "presence")
-        online = {person["id"] for person in presence["online"]}
-        if online == expected:
-            return online
-
-
 async def test_presence_lists_who_is_online(connect, people):
+    """A socket gets the whole list once, then who came and went (`presence.update`): a few names, not all."""
     network, _other, people = people
     alice, _rooms = await joined(connect, people["member"], network)
     bob, _rooms = await joined(connect, people["contact"], network)
-    await online_ids(alice, {people["member"].pk, people["contact"].pk})
+    update, _ = await receive_until(alice, "presence.update")
+    assert update["joined"] == [{"id": people["contact"].pk, "name": people["contact"].display_name}]
+    assert update["left"] == []
     await bob.disconnect()
-    await online_ids(alice, {people["member"].pk})
+    update, _ = await receive_until(alice, "presence.update")
+    assert (update["joined"], update["left"]) == ([], [people["contact"].pk])
     await alice.disconnect()
 
 
@@ -307,9 +302,9 @@ async def test_everyone_gets_one_list_per_window_however_many_joined(connect, pe
         others.append(communicator)
     everyone = {people[role].pk for role in ("member", "contact", "facilitator")}
     for communicator in (alice, *others):
-        await online_ids(communicator, everyone)
+        await online_until(communicator, everyone)
         later = await frames_within(communicator, PRESENCE_COALESCE_SECONDS * 3)
-        assert [frame for frame in later if frame["type"] == "presence"] == []
+        assert [frame for frame in later if frame["type"] in PRESENCE_FRAMES] == []
     for communicator in (*others, alice):
         await communicator.disconnect()
 

@@ -14,13 +14,9 @@ from discussions import consumers, open_sockets
 from discussions.consumers import CLOSE_UNAVAILABLE, DiscussionConsumer
 from discussions.models import Message
 from discussions.presence import network_key
-from tests.discussions.sockets import joined, receive_until
+from tests.discussions.sockets import after_presence_frame, joined, online_until, receive_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def online(frame):
-    return {person["id"] for person in frame["online"]}
 
 
 @override_settings(PRESENCE_HEARTBEAT_SECONDS=0.3, PRESENCE_TTL_SECONDS=1)
@@ -32,12 +28,10 @@ async def test_the_members_of_a_process_that_died_drop_out_when_its_entry_expire
     communicator, connected = await connect(people["member"], network)
     assert connected
     first, _ = await receive_until(communicator, "presence")
-    assert online(first) == {people["member"].pk, 999999}
+    communicator.online = after_presence_frame(None, first)
+    assert communicator.online == {people["member"].pk, 999999}
     assert {"id": 999999, "name": "Kaatunut Prosessi"} in first["online"]
-    while True:
-        frame, _ = await receive_until(communicator, "presence", timeout=3)
-        if online(frame) == {people["member"].pk}:
-            break
+    await online_until(communicator, {people["member"].pk}, timeout=3)
     await communicator.disconnect()
 
 

@@ -120,6 +120,9 @@ class Member:
             self.acks[frame["client_id"]] = frame["id"]
         elif kind == "presence":
             self.presence = {person["id"] for person in frame["online"]}
+        elif kind == "presence.update":
+            assert self.presence is not None, "an update before the list"
+            self.presence = (self.presence | {person["id"] for person in frame["joined"]}) - set(frame["left"])
         elif kind == "error":
             self.errors.append(frame)
             if frame["code"] == "unavailable":

@@ -99,16 +99,16 @@ def test_who_is_online_shows_across_processes_at_once(two_servers, members):
     """A member who arrives at one process shows in the list of a member at the other, and drops out of it on
     leaving: each process tells the others, whose heartbeat is minutes away here (conftest.two_servers)."""
 
-    def online(frame):
-        return {person["id"] for person in frame["online"]}
-
     async def scenario():
         here, _room = await join(two_servers[0], members[2])
         async with here:
+            await receive_until(here, "presence")  # the whole list, then who comes and goes
             there, _room = await join(two_servers[1], members[3])
             async with there:
-                await receive_until(here, "presence", lambda frame: members[3]["id"] in online(frame), timeout=5)
-            await receive_until(here, "presence", lambda frame: members[3]["id"] not in online(frame), timeout=5)
+                came = await receive_until(here, "presence.update", timeout=5)
+                assert members[3]["id"] in [person["id"] for person in came["joined"]]
+            went = await receive_until(here, "presence.update", timeout=5)
+            assert members[3]["id"] in went["left"]
 
     asyncio.run(scenario())
 

@@ -27,6 +27,7 @@ export class DiscussionClient {
         this.loginUrl = data.loginUrl || "";
         this.strings = root.querySelector("[data-discussion-strings]")?.dataset || {};
         this.rooms = new Map(); // room id → {last, ids, unread, syncing, resync, closed, pinned}
+        this.online = new Map(); // person id → name: who is here (`presence`, then `presence.update`)
         this.readTimer = null;
 
         this.connection = new Connection(data.wsPath, {
@@ -126,7 +127,17 @@ export class DiscussionClient {
                 this.view.renderBadge(frame.room, frame.count);
                 break;
             case "presence":
-                this.view.renderPresence(frame.online);
+                this.online = new Map(frame.online.map((person) => [person.id, person.name]));
+                this.renderPresence();
+                break;
+            case "presence.update":
+                for (const person of frame.joined) {
+                    this.online.set(person.id, person.name);
+                }
+                for (const id of frame.left) {
+                    this.online.delete(id);
+                }
+                this.renderPresence();
                 break;
             case "message.new":
                 this.receive(frame.message, false);
@@ -190,6 +201,10 @@ export class DiscussionClient {
         if (this.connection.send({ type: "sync", room: id, after: room.last })) {
             room.syncing = true;
         }
+    }
+
+    renderPresence() {
+        this.view.renderPresence([...this.online].map(([id, name]) => ({ id, name })));
     }
 
     retryUnansweredSyncs() {
