@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 OPEN_SOCKETS = Gauge("verkostamo_websocket_open", "Discussion websockets open in this process.")
 SOCKET_CONNECT_SECONDS = Histogram(
     "verkostamo_websocket_connect_seconds",
-    "From the accepted handshake until the socket has its rooms, unread counts and presence.",
+    "From the accepted handshake until the socket has its rooms and unread counts and is counted in presence.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 MESSAGES_STORED = Counter("verkostamo_discussion_messages_stored", "Discussion messages stored (committed).")

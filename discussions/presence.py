@@ -335,7 +335,7 @@ def announce(channel_layer: BaseChannelLayer, network_id: int, tell_others: bool
     or longer in a network with many people online (`coalesce_seconds`).
 
     A wave of N members connecting would otherwise send N lists to up to N sockets: O(N²) frames. The
-    joining socket gets the list at once from `join`; everyone else gets one list per window. The other processes
+    joining sockets get theirs with everyone else, one frame per window (`deliver`). The other processes
     are told at the end of the window, when everything that changed here in it has been written, and announce to
     their own sockets after a window of their own.
     """
