@@ -8,8 +8,9 @@ and `--members` signed-in members of one network:
 1. the embedded default: ONE daphne process with the in-memory channel layer, on a temporary SQLite file;
 2. production mode, when Redis (--redis-url, else REDIS_URL, else VERKOSTAMO_TEST_REDIS_URL) and PostgreSQL
    (--postgres-url, else VERKOSTAMO_TEST_POSTGRES_URL) answer on a loopback address: TWO daphne processes
-   sharing Redis and a temporary PostgreSQL database (created, migrated and dropped by the bench), the
-   members spread over both. With Redis but no PostgreSQL (or --no-postgres), the two share the SQLite file.
+   sharing Redis and a temporary PostgreSQL database (created, migrated and dropped by the bench), launched
+   with the `Environment=` of site/deploy/verkostamo@.service, the members spread over both. With Redis but
+   no PostgreSQL (or --no-postgres), the two share the SQLite file.
 
 Every scenario gets freshly started servers. N websocket clients connect (one asyncio loop in this
 process, CONNECT_CONCURRENCY at a time: a wave of reconnects), each timed from opening its socket to being
@@ -607,16 +608,24 @@ CONSUMERS = {
 
 EMBEDDED = "1 process, in-memory, SQLite"
 PRODUCTION = "2 processes, Redis, PostgreSQL"
+DAPHNE_UNIT = ROOT / "site" / "deploy" / "verkostamo@.service"
+
+
+def unit_environment():
+    """The `Environment=` lines of the production unit, so production mode launches daphne as the unit does."""
+    lines = DAPHNE_UNIT.read_text().splitlines()
+    return dict(line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment="))
 
 
 def plan(options, redis_url, production_env):
     """[(setup, processes, extra env, consumer, members)]: ours and its references back to back, so that
     they share whatever else the machine is doing at the time. Production mode (two processes, Redis,
-    PostgreSQL) when both answer; two processes over Redis on the SQLite file when only Redis does."""
+    PostgreSQL, the environment of site/deploy's unit) when both answer; two processes over Redis on the SQLite
+    file when only Redis does."""
     small, large = options.members, options.large_members
     setups = [] if options.no_embedded else [(EMBEDDED, 1, {})]
     if redis_url and production_env:
-        setups.append((PRODUCTION, 2, {"REDIS_URL": redis_url, **production_env}))
+        setups.append((PRODUCTION, 2, {"REDIS_URL": redis_url, **production_env, **unit_environment()}))
     elif redis_url:
         setups.append(("2 processes, Redis, SQLite", 2, {"REDIS_URL": redis_url}))
     runs = []

@@ -205,3 +205,4 @@ def test_the_deploy_examples_use_them():
     unit = (deploy / "verkostamo@.service").read_text()
     assert "http://127.0.0.1:%i/readyz" in unit
     assert "daphne -v 0 " in unit  # daphne's own access log would write addresses and tokens in paths
+    assert "Environment=MALLOC_ARENA_MAX=2" in unit  # bench/fanout.py's memory per socket is measured with it
