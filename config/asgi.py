@@ -11,20 +11,20 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.sessions import CookieMiddleware  # noqa: E402
 
 from config import shutdown  # noqa: E402
 from config.origins import SameOriginValidator  # noqa: E402
-from config.requestlog import WebsocketLog  # noqa: E402
 from discussions import open_sockets  # noqa: E402
 from discussions.routing import websocket_urlpatterns  # noqa: E402
 
-# Websockets get their cookies only: the discussion consumer reads the session and the person itself, once, in
-# the order its access check needs (docs/realtime.md, "Connecting"); no session object is kept per socket.
+# Websockets pass the origin check and go to their consumer, which reads its cookies, the session and the person
+# itself, once, in the order its access check needs (docs/realtime.md, "Connecting"), and logs its own connect and
+# close (core.logs.LoggedSocket). Every layer between daphne and the consumer would keep a frame and a copy of the
+# scope for as long as the socket is open: no session object, no cookie middleware, no log middleware.
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": WebsocketLog(SameOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns)))),
+        "websocket": SameOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
 

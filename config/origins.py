@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port, validate_host
 
+from core.logs import REQUEST_ID, log_socket_closed, request_id, scope_header
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -89,5 +91,8 @@ class SameOriginValidator:
         if expected is None or request_origin(scope) != expected:
             await receive()  # websocket.connect
             await send({"type": "websocket.close"})  # before accepting: the handshake is refused (HTTP 403)
+            token = REQUEST_ID.set(request_id(scope_header(scope, b"x-request-id")))
+            log_socket_closed(scope.get("path", ""), 1000, opened=None)
+            REQUEST_ID.reset(token)
             return None
         return await self.application(scope, receive, send)

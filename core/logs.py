@@ -3,7 +3,8 @@
 The request id of the request or websocket being served lives in a context variable (`REQUEST_ID`), so every
 line logged while serving it carries the id, whichever module logs it. It comes from the reverse proxy's
 X-Request-ID when there is a trusted proxy (TRUSTED_PROXY_COUNT) and the value is well formed, else it is made
-here; config.requestlog sets it and returns it in the response.
+here; config.requestlog sets it and returns it in the response, and a websocket consumer that is a `LoggedSocket`
+sets it when the socket connects.
 
 What must never reach a log: message text, e-mail addresses, names, session keys, query strings, and the tokens
 and keys in some URLs (an invitation's token, an e-mail confirmation key, a password reset key). The request
@@ -15,6 +16,7 @@ an exception's text quotes one (a database's unique-key error does).
 import json
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -29,12 +31,63 @@ EMAIL_ADDRESS = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 SECRET_URL_PARAMETERS = ("token", "key", "uidb36", "uidb64")
 REDACTED = "[redacted]"
 
+socket_logger = logging.getLogger(__name__)
+
 
 def request_id(incoming: str | None) -> str:
     """The proxy's X-Request-ID when a proxy is trusted and the value well formed; else a new id."""
     if incoming and settings.ALLAUTH_TRUSTED_PROXY_COUNT > 0 and WELL_FORMED_REQUEST_ID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
+
+
+def scope_header(scope: dict, name: bytes) -> str:
+    """An ASGI scope's header (lower-case name), decoded; empty if missing."""
+    return next((value for key, value in scope.get("headers", []) if key == name), b"").decode("latin1")
+
+
+def log_socket_closed(path: str, code: int, opened: float | None) -> None:
+    """The websocket's close line: its code and how long it was open (`refused=handshake` if never accepted)."""
+    fields: dict[str, object] = {"path": path, "code": code}
+    if opened is None:
+        fields["refused"] = "handshake"
+    else:
+        fields["seconds"] = round(time.monotonic() - opened, 1)
+    socket_logger.info("websocket.close", extra={"fields": fields})
+
+
+class LoggedSocket:
+    """A websocket consumer's connect and close lines, and its request id on every line logged while it serves.
+
+    In the consumer, not in an ASGI middleware around it: a middleware's frame, its wrapped send and receive and
+    a coroutine per received message would live as long as the socket (about 1 KiB each, bench/fanout.py).
+    The id is set in the consumer's own task when the socket connects, so it stays for the socket's handlers.
+    """
+
+    opened: float | None = None  # when the socket was accepted (time.monotonic)
+    close_code: int | None = None  # the code the socket closed with, ours or the client's
+
+    async def websocket_connect(self, message):
+        REQUEST_ID.set(request_id(scope_header(self.scope, b"x-request-id")))
+        await super().websocket_connect(message)
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.opened = time.monotonic()
+        socket_logger.info("websocket.connect", extra={"fields": {"path": self.scope.get("path", "")}})
+
+    async def close(self, code=None, reason=None):
+        if self.close_code is None:
+            self.close_code = code or 1000
+        await super().close(code, reason)
+
+    async def websocket_disconnect(self, message):
+        if self.close_code is None:
+            self.close_code = message.get("code", 1005)
+        try:
+            await super().websocket_disconnect(message)
+        finally:
+            log_socket_closed(self.scope.get("path", ""), self.close_code, self.opened)
 
 
 def loggable_path(request) -> str:

@@ -26,6 +26,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from accounts.sessions import session_user_ids, signed_in_users
 from core import metrics
 from core.access import network_version_key, user_version_key, versions_for_check, versions_unchanged
 from core.errors import ActionError
+from core.logs import LoggedSocket, scope_header
 from core.outages import DATABASE_DOWN
 from core.waves import Together
 from networks.access import current_access, current_accesses, live_network_id
@@ -60,10 +62,9 @@ FAN_OUT_EVENTS = {FRAME}
 class ScopeRequest:
     """Just enough of a request for Django's language negotiation: the language cookie, Accept-Language."""
 
-    def __init__(self, scope):
-        headers = {key.decode("latin1").lower(): value.decode("latin1") for key, value in scope.get("headers", [])}
-        self.META = {"HTTP_ACCEPT_LANGUAGE": headers.get("accept-language", "")}
-        self.COOKIES = scope.get("cookies", {})
+    def __init__(self, scope, cookies):
+        self.META = {"HTTP_ACCEPT_LANGUAGE": scope_header(scope, b"accept-language")}
+        self.COOKIES = cookies
 
 
 class Arrival(NamedTuple):
@@ -161,7 +162,7 @@ def decide_access(sockets):
     return refusals
 
 
-class DiscussionConsumer(AsyncWebsocketConsumer):
+class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
     typing = None  # this socket's presence.Typing, made when it first types
     closing = False  # set once this consumer has closed the socket
 
@@ -194,9 +195,10 @@ class DiscussionConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         started = time.monotonic()
-        self.language = translation.get_language_from_request(ScopeRequest(self.scope), check_path=False)
+        cookies = parse_cookie(scope_header(self.scope, b"cookie"))
+        self.language = translation.get_language_from_request(ScopeRequest(self.scope, cookies), check_path=False)
         self.access_lost = False
-        self.session_key = self.scope["cookies"].get(settings.SESSION_COOKIE_NAME)
+        self.session_key = cookies.get(settings.SESSION_COOKIE_NAME)
         await self.accept()
         metrics.OPEN_SOCKETS.inc()
         try:

@@ -316,11 +316,13 @@ async def deliver(network_id: int, online: list[PersonObject]) -> None:
         if joined or left:
             writes.append((events.presence_update_frame(joined, left), [s for s in sockets if s not in unserved]))
     for text, receivers in writes:
-        for socket in receivers:
+        for written, socket in enumerate(receivers, 1):
             try:
                 await socket.send(text_data=text)
             except Exception:  # one socket's trouble is not the others'
                 logger.warning("A presence list could not be written to a socket", exc_info=True)
+            if written % 16 == 0:
+                await asyncio.sleep(0)
         metrics.FRAMES_DELIVERED.inc(len(receivers))
 
 

@@ -7,14 +7,12 @@ import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
 
 from config.origins import SameOriginValidator
-from config.requestlog import WebsocketLog
 from core.logs import JsonFormatter, RedactRequestPath, RequestIdFilter, TextFormatter
 from discussions.routing import websocket_urlpatterns
 from tests.discussions.sockets import joined, receive_until
@@ -162,7 +160,7 @@ async def test_a_line_when_a_socket_opens_and_when_it_closes_and_nothing_said_in
         (b"cookie", f"sessionid={session_key}".encode()),
         (b"x-request-id", b"0123456789abcdef0123456789abcdef"),  # not trusted: no proxy configured
     ]
-    application = WebsocketLog(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+    application = SameOriginValidator(URLRouter(websocket_urlpatterns))
 
     async def connect():
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)
@@ -190,7 +188,7 @@ async def test_a_line_when_a_socket_opens_and_when_it_closes_and_nothing_said_in
 
 @pytest.mark.asyncio
 async def test_a_refused_handshake_is_one_line(text_log):
-    application = WebsocketLog(SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+    application = SameOriginValidator(URLRouter(websocket_urlpatterns))
     headers = [(b"host", b"localhost"), (b"origin", b"http://evil.example")]
     communicator = WebsocketCommunicator(application, "/ws/networks/lean/", headers=headers)
     connected, _ = await communicator.connect()

@@ -1,7 +1,6 @@
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
-from channels.sessions import CookieMiddleware
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
@@ -38,7 +37,7 @@ def connect():
             browser = await sync_to_async(signed_in)(user)
         if browser is not None:
             headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
-        application = SameOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns)))
+        application = SameOriginValidator(URLRouter(websocket_urlpatterns))
         communicator = WebsocketCommunicator(application, f"/ws/networks/{network.slug}/", headers=headers)
         connected, _subprotocol = await communicator.connect()
         return communicator, connected
