@@ -57,6 +57,9 @@ PRESENCE_COALESCE_SECONDS = 0.25
 PRESENCE_DELIVERIES_PER_SECOND = 500
 TYPING_INTERVAL = 3.0  # seconds between typing frames of one person in one room
 PROCESS_SLOTS = 64  # at most this many processes publish presence to one cache
+# Twisted writes a socket's buffer when the event loop next turns: a list (20 KB for 500 people) written to every
+# socket in one go would be held in memory that many times at once, and the heap would keep that size.
+WRITES_PER_TURN = 16
 
 People = dict[int, str]  # person id → name
 
@@ -321,7 +324,7 @@ async def deliver(network_id: int, online: list[PersonObject]) -> None:
                 await socket.send(text_data=text)
             except Exception:  # one socket's trouble is not the others'
                 logger.warning("A presence list could not be written to a socket", exc_info=True)
-            if written % 16 == 0:
+            if written % WRITES_PER_TURN == 0:
                 await asyncio.sleep(0)
         metrics.FRAMES_DELIVERED.inc(len(receivers))
 
