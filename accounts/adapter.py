@@ -5,10 +5,14 @@
   read mail sent to it. An account made with another address is verified as usual.
 - After signing in or up, the person goes where a feature has something waiting for them (an invitation to
   accept): features register `function(request) -> path or None` with `register_after_sign_in` from their
-  AppConfig.ready(); the first path wins, else allauth's default.
+  AppConfig.ready(); the first path wins. Else the first sign-in asks, once, for what the profile lacks
+  (`views.welcome`); else allauth's default, the start page.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .forms import missing_profile_fields
 
 # allauth keeps the stashed address under this key (DefaultAccountAdapter.stash_verified_email).
 STASHED_EMAIL_SESSION_KEY = "account_verified_email"
@@ -23,7 +27,10 @@ def register_after_sign_in(function):
 
 
 def waiting_path(request):
-    return next((path for path in (function(request) for function in AFTER_SIGN_IN) if path), None)
+    path = next((path for path in (function(request) for function in AFTER_SIGN_IN) if path), None)
+    if path is None and request.user.welcomed is None and missing_profile_fields(request.user):
+        path = reverse("account_welcome")
+    return path
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -93,6 +93,24 @@ class ProfileForm(forms.ModelForm):
         return self.cleaned_data["job_title"].strip()
 
 
+WELCOME_FIELDS = ("first_name", "last_name", "organisation", "job_title", "role_category", "gender")
+
+
+def missing_profile_fields(user: User) -> list[str]:
+    """The profile's fields the person has not filled in, in the form's order."""
+    return [name for name in WELCOME_FIELDS if not getattr(user, "organisation_id" if name == "organisation" else name)]
+
+
+class WelcomeForm(ProfileForm):
+    """The first sign-in's questions: only the profile fields still empty (`missing`)."""
+
+    def __init__(self, *args, missing: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in missing:
+                del self.fields[name]
+
+
 class DeleteAccountForm(forms.Form):
     """Deleting the account needs the current password, so a forgotten open session is not enough."""
 

@@ -71,6 +71,8 @@ class User(AbstractUser):
         NEVER = "never", _("Ei sähköposteja keskusteluista")
 
     deleted = models.DateTimeField(_("poistettu"), null=True, blank=True, editable=False)
+    # When the first sign-in asked for what the profile lacked (accounts.views.welcome): it asks only once.
+    welcomed = models.DateTimeField(_("tervetulokysymykset esitetty"), null=True, blank=True, editable=False)
     discussion_email = models.CharField(
         _("sähköposti-ilmoitukset keskusteluista"),
         max_length=20,

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("profiili/", views.profile, name="account_profile"),
+    path("tervetuloa/", views.welcome, name="account_welcome"),
     path("omat-tiedot/", views.data_export, name="account_data_export"),
     path("poista/", views.delete, name="account_delete"),
 ]

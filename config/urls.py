@@ -11,6 +11,7 @@ from config.media import serve_public_media
 from home import views as home_views
 from networks.chooser import VisibleChosenPagesView
 from networks.urls import invitation_urlpatterns
+from spaces import views as space_views
 from workshops.urls import programme_patterns
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("haku/", home_views.search, name="search"),
+    path("oma/", space_views.start, name="start"),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
     # password, two-factor authentication).
     path("tili/", include("accounts.urls")),

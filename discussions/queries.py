@@ -4,10 +4,16 @@ Views, the consumer and the events all read through these; none of them changes 
 discussions.actions). Each runs a fixed number of queries, however many messages, rooms or members there are.
 """
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import unescape
 from typing import TypedDict
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from networks.models import NetworkPage
@@ -15,6 +21,8 @@ from networks.models import NetworkPage
 from .models import Message, ReadMarker, Room
 
 SYNC_PAGE_SIZE = 100
+EXCERPT_LENGTH = 80  # characters of a message shown where it is quoted: a reply, the start page
+BLOCK_BOUNDARY = re.compile(r"</?(?:p|br|li|ul|ol|blockquote)\b[^>]*>")
 
 # General first, then the workshops' rooms in the order of the workshops, then topics oldest first.
 KIND_ORDER = Case(
@@ -136,3 +144,76 @@ def room_summary(room: Room) -> RoomObject:
         "pinned": room.pinned_message_id,
         "last_seq": room.last_seq,
     }
+
+
+def excerpt(message: Message) -> str:
+    """The message as plain text, cut to EXCERPT_LENGTH characters."""
+    if message.deleted is not None:
+        return _("Viesti poistettu")
+    # As read, without the markdown: block boundaries become spaces so list items do not run together.
+    text = " ".join(unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", message.body_html))).split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+def _read_seq(user: User, room: OuterRef) -> Coalesce:
+    """How far the person has read the room `room` refers to (0 if never opened), for an annotation."""
+    return Coalesce(Subquery(ReadMarker.objects.filter(Q(room=room), user=user).values("last_read_seq")[:1]), 0)
+
+
+@dataclass
+class UnreadRoom:
+    room: Room
+    unread: int
+    latest: Message | None  # the newest message, with its author
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.latest) if self.latest else ""
+
+
+def unread_rooms(user: User, networks: Sequence[NetworkPage]) -> list[UnreadRoom]:
+    """The rooms of these networks with messages the person has not read, the most recently active first: two
+    queries however many."""
+    rooms = list(
+        Room.objects.filter(network__in=networks)
+        .annotate(read_seq=_read_seq(user, OuterRef("pk")))
+        .filter(last_seq__gt=F("read_seq"))
+    )
+    latest = {
+        message.room_id: message
+        for message in Message.objects.filter(room__in=rooms, seq=F("room__last_seq")).select_related("author")
+    }
+    unread = [UnreadRoom(room, room.last_seq - room.read_seq, latest.get(room.pk)) for room in rooms]
+    return sorted(unread, key=lambda entry: entry.latest.created if entry.latest else entry.room.created, reverse=True)
+
+
+@dataclass
+class Notice:
+    """A message that mentions the person or replies to one of theirs."""
+
+    message: Message
+    unread: bool
+    replies_to_me: bool  # else it mentions them
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.message)
+
+
+def mentions_and_replies(user: User, networks: Sequence[NetworkPage], limit: int) -> list[Notice]:
+    """The newest messages in these networks that mention the person or reply to them (not their own, not
+    removed), with their authors, rooms and `network_slug`: one query."""
+    mentioning = Message.mentions.through.objects.filter(user=user).values("message_id")
+    messages = (
+        Message.objects.filter(Q(pk__in=mentioning) | Q(reply_to__author=user), room__network__in=networks)
+        .filter(deleted__isnull=True)
+        .exclude(author=user)
+        .annotate(
+            read_seq=_read_seq(user, OuterRef("room")),
+            replied_author=F("reply_to__author"),
+            network_slug=F("room__network__slug"),
+        )
+        .select_related("author", "room")
+        .order_by("-created", "-pk")[:limit]
+    )
+    return [Notice(message, message.seq > message.read_seq, message.replied_author == user.pk) for message in messages]

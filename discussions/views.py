@@ -7,15 +7,11 @@ websocket; a refusal (core.errors.ActionError) becomes a form error. Each page r
 queries, however many messages, rooms or members there are.
 """
 
-import re
-from html import unescape
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,8 +23,6 @@ from .forms import EditForm, HideForm, MessageForm, RoomForm
 from .models import Message, Room
 
 PAGE_SIZE = 50  # messages per page of history
-EXCERPT_LENGTH = 80  # characters of a replied-to message shown with the reply
-BLOCK_BOUNDARY = re.compile(r"</?(?:p|br|li|ul|ol|blockquote)\b[^>]*>")
 
 
 def form_status(form, error=None):
@@ -61,14 +55,6 @@ def parse_seq(value):
     except (TypeError, ValueError):
         return None
     return seq if seq > 0 else None
-
-
-def excerpt(message):
-    if message.deleted is not None:
-        return _("Viesti poistettu")
-    # As read, without the markdown: block boundaries become spaces so list items do not run together.
-    text = " ".join(unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", message.body_html))).split())
-    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
 # -- the rooms ------------------------------------------------------------------------------------------
@@ -134,7 +120,7 @@ def room(request, access, room_id):
         message.own = message.author_id == request.user.pk
         message.reply_target = replied.get(message.reply_to_id)
         if message.reply_target is not None:
-            message.reply_excerpt = excerpt(message.reply_target)
+            message.reply_excerpt = queries.excerpt(message.reply_target)
 
     if form is None:
         reply_to = parse_seq(request.GET.get("vastaa"))
@@ -168,7 +154,7 @@ def room(request, access, room_id):
         "last_seq_shown": newest_shown,
         "form": form,
         "reply_target": reply_target,
-        "reply_excerpt": excerpt(reply_target) if reply_target else "",
+        "reply_excerpt": queries.excerpt(reply_target) if reply_target else "",
         "pinned": room.pinned_message,
     }
     return TemplateResponse(request, "discussions/room.html", context, status=form_status(form, refusal))

@@ -1,25 +1,83 @@
-"""The member-space pages that bring several apps together: a network's front page (the next workshop, open
-tasks, the latest materials, what waits for the facilitator) and one workshop's page (coming or not,
-materials, tasks, feedback, its discussion room and the facilitator's tools).
+"""The pages that bring several apps together: the personal start page "Oma Verkostamo" (every network of the
+person with what waits for them there), a network's front page (the next workshop, open tasks, the latest
+materials, what waits for the facilitator) and one workshop's page (coming or not, materials, tasks, feedback,
+its discussion room and the facilitator's tools).
 
 Each part comes from the app that owns it and adds a fixed number of queries, whatever the number of
 members, workshops, answers or documents.
 """
 
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from discussions import queries as discussion_queries
 from discussions.models import Room
+from networks import overview as network_overview
 from networks.decorators import member_required
-from networks.models import JoinRequest
+from networks.models import JoinRequest, Membership, NetworkIndexPage
 from networks.views.space import network_documents
 from workshops.models import Registration, Task, WorkshopPage
+from workshops.overview import NetworkWorkshops, workshops_overview
 from workshops.views import feedback, rsvp, tasks
 from workshops.views.common import get_workshop, with_answered
 
 LATEST_DOCUMENTS = 5
 OPEN_TASKS = 5
+MENTIONS_SHOWN = 8
+
+
+@dataclass
+class NetworkCard:
+    """One network on the start page."""
+
+    membership: Membership
+    workshops: NetworkWorkshops
+    unread_rooms: list[discussion_queries.UnreadRoom] = field(default_factory=list)
+    pending_requests: int = 0  # for facilitators
+
+    @property
+    def network(self):
+        return self.membership.network
+
+    @property
+    def is_facilitator(self):
+        return self.membership.is_facilitator
+
+
+@require_safe
+@login_required
+def start(request):
+    """Oma Verkostamo, where signing in lands: a fixed number of queries however many networks."""
+    user = request.user
+    memberships = network_overview.active_memberships(user)
+    networks = [membership.network for membership in memberships]
+    workshops = workshops_overview(user, memberships)
+    cards = {
+        membership.network_id: NetworkCard(membership, workshops[membership.network_id]) for membership in memberships
+    }
+    for entry in discussion_queries.unread_rooms(user, networks) if networks else ():
+        cards[entry.room.network_id].unread_rooms.append(entry)
+    facilitated = [card.network for card in cards.values() if card.is_facilitator]
+    for network_id, count in network_overview.pending_request_counts(facilitated).items():
+        cards[network_id].pending_requests = count
+    mentions = discussion_queries.mentions_and_replies(user, networks, MENTIONS_SHOWN) if networks else []
+    context = {
+        "cards": list(cards.values()),
+        "mentions": mentions,
+        "invitations": network_overview.open_invitations(user),
+        "own_requests": network_overview.own_pending_requests(user),
+        "network_index_url": None if cards else _network_index_url(request),
+    }
+    return TemplateResponse(request, "spaces/start.html", context)
+
+
+def _network_index_url(request):
+    index = NetworkIndexPage.objects.live().first()
+    return index.get_url(request) if index else None
 
 
 @require_safe

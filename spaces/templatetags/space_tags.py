@@ -1,6 +1,7 @@
 from django import template
+from django.urls import reverse
 
-from networks.models import Membership
+from networks.overview import active_memberships
 
 register = template.Library()
 
@@ -13,16 +14,12 @@ def user_menu(context):
     signed_in = bool(user is not None and user.is_authenticated)
     memberships = []
     if signed_in:
-        memberships = list(
-            Membership.objects.active()
-            .filter(user=user, network__live=True)
-            .select_related("network")
-            .order_by("network__title")
-        )
+        memberships = active_memberships(user)
     return {
         "request": request,
         "signed_in": signed_in,
         "user": user,
         "memberships": memberships,
+        "start_path": reverse("start"),
         "csrf_token": context.get("csrf_token"),
     }

@@ -15,9 +15,16 @@ def clear_rate_limits():
 
 @pytest.fixture
 def verified_user(db):
-    """A person who has signed up and verified their address (as allauth records it)."""
+    """A person who has signed up, verified their address (as allauth records it) and signed in before."""
     from allauth.account.models import EmailAddress
+    from django.utils import timezone
 
-    user = make_user("maija.meikalainen@example.fi", password=PASSWORD, first_name="Maija", last_name="Meikäläinen")
+    user = make_user(
+        "maija.meikalainen@example.fi",
+        password=PASSWORD,
+        first_name="Maija",
+        last_name="Meikäläinen",
+        welcomed=timezone.now(),
+    )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     return user

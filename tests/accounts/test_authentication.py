@@ -41,7 +41,7 @@ def test_sign_up_verify_and_sign_in(client, site_tree):
     client.logout()
     response = sign_in(client, "uusi.jasen@example.fi")
     assert response.status_code == 302
-    assert response.url == "/tili/profiili/"
+    assert response.url == "/tili/tervetuloa/"  # the first sign-in asks for what the profile lacks
     assert signed_in_user_id(client) == str(user.pk)
 
 
@@ -61,10 +61,10 @@ def test_sign_in_with_a_wrong_password_is_refused(client, verified_user):
     assert "Annettu sähköposti tai salasana ei ole oikein." in response.content.decode()
 
 
-def test_sign_in_lands_on_the_profile(client, verified_user):
+def test_sign_in_lands_on_the_start_page(client, verified_user):
     response = sign_in(client, verified_user.email)
     assert response.status_code == 302
-    assert response.url == "/tili/profiili/"
+    assert response.url == "/oma/"
     assert signed_in_user_id(client) == str(verified_user.pk)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.adapter import AccountAdapter
 from networks.actions import create_invitation, revoke_invitation
@@ -32,6 +33,7 @@ def invitation(site_tree):
 def request_with_session():
     request = RequestFactory().get("/")
     SessionMiddleware(lambda r: None).process_request(request)
+    request.user = make_user(welcomed=timezone.now())
     return request
 
 
@@ -51,7 +53,7 @@ def test_adapter_redirects_to_an_open_invitation(invitation):
     assert adapter.is_email_verified(request, "KUTSUTTU@example.fi")
     assert not adapter.is_email_verified(request, "joku.muu@example.fi")
 
-    assert adapter.get_signup_redirect_url(request) == "/tili/profiili/"
+    assert adapter.get_signup_redirect_url(request) == "/oma/"
     request.session[INVITATION_SESSION_KEY] = token
     assert adapter.get_signup_redirect_url(request) == f"/kutsu/{token}/"
     request.user = make_user()
@@ -66,7 +68,7 @@ def test_adapter_forgets_a_closed_invitation(invitation):
     assert pending_invitation_path(request) is None
     assert INVITATION_SESSION_KEY not in request.session
     request.session[INVITATION_SESSION_KEY] = "no-such-token"
-    assert AccountAdapter(request).get_signup_redirect_url(request) == "/tili/profiili/"
+    assert AccountAdapter(request).get_signup_redirect_url(request) == "/oma/"
 
 
 def test_invited_person_signs_up_without_a_verification_step(client, invitation):
@@ -118,6 +120,6 @@ def test_existing_member_signs_in_and_returns_to_the_invitation(client, invitati
     assert response.url == f"/kutsu/{token}/"
 
 
-def test_sign_in_without_an_invitation_goes_to_the_profile(client, verified_user):
+def test_sign_in_without_an_invitation_goes_to_the_start_page(client, verified_user):
     response = sign_in(client, verified_user.email)
-    assert response.url == "/tili/profiili/"
+    assert response.url == "/oma/"

@@ -61,7 +61,7 @@ def test_activating_totp_then_signing_in_asks_for_the_code(client, verified_user
 
     response = client.post("/tili/2fa/authenticate/", {"code": current_code(secret)})
     assert response.status_code == 302
-    assert response.url == "/tili/profiili/"
+    assert response.url == "/oma/"
     assert signed_in_user_id(client) == str(verified_user.pk)
 
 

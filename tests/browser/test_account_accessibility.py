@@ -17,6 +17,7 @@ SIGNED_OUT_PATHS = {
     "password reset": "/tili/password/reset/",
 }
 SIGNED_IN_PATHS = {
+    "start": "/oma/",
     "profile": "/tili/profiili/",
     "delete confirmation": "/tili/poista/",
     "e-mail": "/tili/email/",
@@ -33,11 +34,12 @@ def person(demo_site):
 
 
 def sign_in(page, base_url):
+    """Signs the person in for the first time: they land on the questions for what their profile lacks."""
     page.goto(base_url + "/tili/login/")
     page.get_by_label("Sähköposti").fill(EMAIL)
     page.get_by_label("Salasana", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Kirjaudu sisään").click()
-    page.wait_for_url("**/tili/profiili/")
+    page.wait_for_url("**/tili/tervetuloa/")
 
 
 def scan(page, base_url, paths, failures):
@@ -62,6 +64,8 @@ def test_account_pages_pass_axe(live_server, person, page):
         failures["login with an error"] = violations
 
     sign_in(page, live_server.url)
+    if violations := serious_violations(page):
+        failures["first sign-in's questions"] = violations
     scan(page, live_server.url, SIGNED_IN_PATHS, failures)
 
     # The profile with an error next to a field.
