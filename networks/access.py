@@ -193,3 +193,9 @@ def live_network(slug: str) -> NetworkPage:
     if network is None:
         raise Http404("No such network")
     return network
+
+
+def may_edit_in_admin(user: User, network: NetworkPage) -> bool:
+    """Whether the person may edit the network's page in the Wagtail admin: facilitators through their network's
+    group (networks.groups), superusers. Staff without admin access may not, though they manage the member space."""
+    return user.has_perm("wagtailadmin.access_admin") and network.permissions_for_user(user).can_edit()

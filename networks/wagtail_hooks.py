@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.documents import get_document_model
 from wagtail.models import BaseViewRestriction, Page
@@ -13,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.pagination import paginate
 
-from .access import network_access
+from .access import in_private_section, network_access
 from .chooser import filter_chooser_pages
 from .forms import JoinRequestForm, NetworkFilterForm
 from .media import check_copy, check_media_move
@@ -37,6 +38,47 @@ def add_filtered_networks(page, request, context):
     context["filter_form"] = form
     context["networks"] = paginate(request, form.filter(page.networks()), page.networks_per_page)
     context["querystring_without_page"] = form.querystring()
+
+
+class NetworksPanel(Component):
+    """The admin dashboard's list of networks, each with links to its member space, public page and page in the
+    admin. The same queries however many networks: the networks, then the person's page permissions once."""
+
+    name = "networks"
+    template_name = "networks/admin/networks_panel.html"
+    order = 50
+
+    def __init__(self, heading, networks):
+        self.heading = heading
+        self.networks = networks
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        rows = [
+            {
+                "page": network,
+                "in_use": network.live and not network.private,  # the member space and public page exist
+                "public_url": network.get_url(request),
+                "can_edit": network.permissions_for_user(request.user).can_edit(),
+            }
+            for network in self.networks
+        ]
+        return {"heading": self.heading, "rows": rows}
+
+
+@hooks.register("construct_homepage_panels")
+def add_networks_panel(request, panels):
+    """Facilitators see the networks they facilitate; the programme office (staff) sees the programme's networks."""
+    user = request.user
+    if user.is_staff:
+        heading, networks = _("Ohjelman verkostot"), NetworkPage.objects.programme()
+    else:
+        heading = _("Verkostosi")
+        facilitating = Membership.objects.active().filter(user=user, role=Membership.Role.FACILITATOR)
+        networks = NetworkPage.objects.filter(pk__in=facilitating.values("network"))
+    networks = list(networks.annotate(private=in_private_section()).order_by("title", "pk"))
+    if networks:
+        panels.append(NetworksPanel(heading, networks))
 
 
 class OrganisationViewSet(SnippetViewSet):

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from discussions import queries as discussion_queries
 from discussions.models import Room
 from networks import overview as network_overview
+from networks.access import may_edit_in_admin
 from networks.decorators import member_required
 from networks.models import JoinRequest, Membership, NetworkIndexPage
 from networks.views.space import network_documents
@@ -97,9 +99,11 @@ def dashboard(request, access):
         request.user,
         access.organisation,
     )
-    pending_requests = None
+    pending_requests = admin_edit_url = None
     if access.is_facilitator:
         pending_requests = JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING).count()
+        if may_edit_in_admin(request.user, network):
+            admin_edit_url = reverse("wagtailadmin_pages:edit", args=[network.pk])
     context = {
         "access": access,
         "active_tab": "dashboard",
@@ -108,6 +112,7 @@ def dashboard(request, access):
         "open_tasks": open_tasks,
         "latest_documents": list(network_documents(network)[:LATEST_DOCUMENTS]),
         "pending_requests": pending_requests,
+        "admin_edit_url": admin_edit_url,
     }
     return TemplateResponse(request, "spaces/dashboard.html", context)
 
