@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from config.media import serve_public_media
 from home import views as home_views
 from networks.chooser import VisibleChosenPagesView
-from networks.urls import invitation_urlpatterns
+from networks.urls import invitation_urlpatterns, office_patterns
 from spaces import views as space_views
 from workshops.urls import programme_patterns
 
@@ -32,6 +32,7 @@ urlpatterns = [
     # The member spaces sit under the network index's public address (the index's slug is "verkostot").
     path("verkostot/", include("spaces.urls")),
     path("luvut/", include(programme_patterns)),
+    path("liittymispyynnot/", include(office_patterns)),
     *invitation_urlpatterns,
     path("sitemap.xml", sitemap),
     # Public images only, and only where the app serves media itself (SERVE_MEDIA); every other path under

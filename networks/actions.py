@@ -222,16 +222,44 @@ def request_organisation(membership: Membership, organisation: Organisation) -> 
     return len(recipients)
 
 
+def answering_facilitators(network: NetworkPage) -> list[User]:
+    """The network's facilitators who answer for it (`Membership.objects.answering`), by name; none means that
+    the programme office answers."""
+    memberships = (
+        Membership.objects.answering()
+        .filter(network=network)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    return [membership.user for membership in memberships]
+
+
 def facilitator_addresses(network: NetworkPage) -> list[str]:
     """Who answers for the network: its active facilitators, or the programme office if it has none."""
-    addresses = list(
-        Membership.objects.active()
-        .filter(network=network, role=Membership.Role.FACILITATOR, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
+    addresses = [user.email for user in answering_facilitators(network)]
     if not addresses:
         addresses = list(get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True))
     return addresses
+
+
+def who_answers(network: NetworkPage) -> str:
+    """Tells an applicant who answers their join request. Facilitators are named by their names only: an
+    account without a name is not shown by its e-mail address."""
+    facilitators = answering_facilitators(network)
+    if not facilitators:
+        return _("KunTeko-ohjelman toimisto vastaa pyyntöösi.")
+    names = [name for name in (user.get_full_name() for user in facilitators) if name]
+    if not names:
+        return ngettext(
+            "Verkoston fasilitaattori vastaa pyyntöösi.",
+            "Verkoston fasilitaattorit vastaavat pyyntöösi.",
+            len(facilitators),
+        )
+    return ngettext(
+        "Verkoston fasilitaattori (%(names)s) vastaa pyyntöösi.",
+        "Verkoston fasilitaattorit (%(names)s) vastaavat pyyntöösi.",
+        len(names),
+    ) % {"names": ", ".join(names)}
 
 
 # ---------- Invitations ----------

@@ -39,3 +39,17 @@ def facilitator_required(view):
         return view(request, access, *args, **kwargs)
 
     return wrapper
+
+
+def staff_required(view):
+    """The programme office's own pages: anonymous → sign-in; signed in but not staff (`is_staff`) → 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -8,8 +8,9 @@ accounts — the people and their memberships (core.demo loads them; the orders 
 ``site.json``
     its ``network_index`` is the NetworkIndexPage, put under the default site's root page (the home page).
 ``networks.json``
-    a list of networks: page fields, ``theme`` (a slug), ``partner`` and ``organisations`` (names) and
-    ``facilitators``; each network gets its groups and private collection. Its ``documents`` and ``workshops``
+    a list of networks: page fields, ``theme`` (a slug), ``partner`` and ``organisations`` (names),
+    ``facilitators`` and ``contact_email`` (optional: without it the network page shows the programme office's
+    address); each network gets its groups and private collection. Its ``documents`` and ``workshops``
     are the workshops app's.
 ``users.json`` (only with the demo accounts)
     the shared ``password`` and the ``users``: profile fields, ``organisation`` (a name), ``memberships``
@@ -119,6 +120,7 @@ def sync_network(load, index, spec, themes, organisations):
         summary=spec["summary"],
         goals=spec.get("goals", ""),
         body=spec.get("body", []),
+        contact_email=spec.get("contact_email", ""),
     )
     relations = {
         "facilitators": [

@@ -162,6 +162,11 @@ class NetworkPage(Page):
     collection = models.ForeignKey(
         "wagtailcore.Collection", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    contact_email = models.EmailField(
+        _("yhteystietojen sähköposti"),
+        blank=True,
+        help_text=_("Näkyy verkoston sivulla. Jos kenttä on tyhjä, sivulla näkyy ohjelmatoimiston osoite."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -173,6 +178,7 @@ class NetworkPage(Page):
         FieldPanel("goals"),
         FieldPanel("body"),
         InlinePanel("facilitators", label=_("Fasilitaattorit")),
+        FieldPanel("contact_email"),
         FieldPanel("organisations"),
     ]
     search_fields = [
@@ -233,6 +239,11 @@ class NetworkFacilitator(Orderable):
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(left__isnull=True)
+
+    def answering(self):
+        """The facilitators who answer for their network: active facilitators with an active account. A network
+        without any is answered by the programme office (networks.actions.facilitator_addresses)."""
+        return self.active().filter(role=Membership.Role.FACILITATOR, user__is_active=True)
 
 
 class Membership(models.Model):

@@ -1,9 +1,10 @@
 """Networks' pages under a network's address: the member directory, materials and facilitators' tools in its
-member space (composed with the other apps' in spaces.urls), joining, and accepting an invitation."""
+member space (composed with the other apps' in spaces.urls), joining, and accepting an invitation; and the
+programme office's queue of every network's join requests."""
 
 from django.urls import path
 
-from .views import invitations, manage, space
+from .views import invitations, manage, office, space
 
 manage_patterns = [
     path("jasenet/", manage.members, name="manage-members"),
@@ -30,4 +31,9 @@ network_patterns = [
 
 invitation_urlpatterns = [
     path("kutsu/<str:token>/", invitations.accept, name="invitation"),
+]
+
+# The programme office's own pages: /liittymispyynnot/ (config.urls)
+office_patterns = [
+    path("", office.join_requests, name="office-join-requests"),
 ]

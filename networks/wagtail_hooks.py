@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.documents import get_document_model
@@ -15,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from core.pagination import paginate
 
 from .access import in_private_section, network_access
+from .actions import who_answers
 from .chooser import filter_chooser_pages
 from .forms import JoinRequestForm, NetworkFilterForm
 from .media import check_copy, check_media_move
@@ -25,10 +27,13 @@ from .protection import MEMBER_DATA_HOOK, PageProtected, check_delete, check_mov
 
 @hooks.register(NETWORK_PAGE_HOOK)
 def add_access_and_join_form(page, request, context):
-    """What the visitor may do here: go to the member space, ask to join, or read how one joins. One query."""
-    context["access"] = network_access(request.user, page)
-    if context["access"].can_apply:
+    """What the visitor may do here: go to the member space, ask to join, or read how one joins; and, to someone
+    who may ask or has asked, who answers (one query more)."""
+    access = context["access"] = network_access(request.user, page)
+    if access.can_apply:
         context["join_form"] = JoinRequestForm(network=page, user=request.user)
+    if access.can_apply or access.has_pending_request:
+        context["who_answers"] = who_answers(page)
 
 
 @hooks.register(NETWORK_INDEX_HOOK)
@@ -103,6 +108,20 @@ class NetworkSnippetsGroup(SnippetViewSetGroup):
 
 
 register_snippet(NetworkSnippetsGroup)
+
+
+class StaffMenuItem(MenuItem):
+    """A menu item for the programme office only: facilitators use the admin too."""
+
+    def is_shown(self, request):
+        return request.user.is_staff
+
+
+@hooks.register("register_admin_menu_item")
+def register_office_join_requests():
+    return StaffMenuItem(
+        _("Liittymispyynnöt"), reverse("office-join-requests"), name="office-join-requests", icon_name="mail", order=310
+    )
 
 
 @hooks.register("before_serve_document", order=-1)

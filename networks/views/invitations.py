@@ -149,6 +149,7 @@ def join_request(request, network_slug):
         return redirect(back)
     messages.success(
         request,
-        _("Pyyntösi lähetettiin verkoston fasilitaattoreille. Saat vastauksen sähköpostiisi."),
+        _("Pyyntösi lähetettiin. %(who_answers)s Saat vastauksen sähköpostiisi.")
+        % {"who_answers": actions.who_answers(network)},
     )
     return redirect(back)

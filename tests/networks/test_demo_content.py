@@ -58,6 +58,14 @@ def test_every_network_has_a_theme_organisations_and_past_and_upcoming_workshops
     assert NetworkPage.Status.OPEN in statuses and NetworkPage.Status.RUNNING in statuses
 
 
+def test_networks_have_a_contact_address_on_the_demo_domain(loaded):
+    addresses = dict(NetworkPage.objects.live().values_list("slug", "contact_email"))
+    assert addresses["latu"] == "latu@demo.verkostamo.fi"
+    assert all(address.endswith("@demo.verkostamo.fi") for address in addresses.values() if address)
+    # One is left without, so that the demo shows the programme office's address instead.
+    assert addresses["toimintakykya-tyoelamaan"] == ""
+
+
 def test_running_twice_changes_nothing(loaded):
     report = load_demo_content()
     assert not report.changed
@@ -81,6 +89,20 @@ def test_a_changed_file_updates_only_what_changed(loaded, tmp_path):
 
     assert report.total("updated") == 1
     assert NetworkPage.objects.get(slug=networks[0]["slug"]).summary == "Uusi tiivistelmä."
+    assert Revision.objects.count() == loaded["Revision"] + 1
+
+
+def test_a_changed_contact_address_is_updated(loaded, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    networks = json.loads((content / "networks.json").read_text(encoding="utf-8"))
+    networks[0]["contact_email"] = "uusi.osoite@demo.verkostamo.fi"
+    (content / "networks.json").write_text(json.dumps(networks, ensure_ascii=False), encoding="utf-8")
+
+    report = load_demo_content(content)
+
+    assert report.total("updated") == 1
+    assert NetworkPage.objects.get(slug=networks[0]["slug"]).contact_email == "uusi.osoite@demo.verkostamo.fi"
     assert Revision.objects.count() == loaded["Revision"] + 1
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from core.errors import ActionError
 from core.ratelimit import RateLimited
-from networks.actions import decide_join_request, request_to_join
+from networks.actions import decide_join_request, end_membership, request_to_join
 from networks.models import JoinRequest, Membership, NetworkPage
 from tests.conftest import client_for
-from tests.factories import make_organisation, make_user
+from tests.factories import make_membership, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,64 @@ def test_a_signed_in_person_applies_and_facilitators_are_told(client, open_netwo
     assert "Kemin kaupunki" in mail.outbox[0].body
     assert reverse("manage-join-requests", args=[network.slug]) in mail.outbox[0].body
     assert not Membership.objects.filter(user=people["outsider"]).exists()
+
+
+def test_the_confirmation_and_the_page_name_the_facilitators_who_answer(client, open_network):
+    network, _other, people = open_network
+    facilitator = people["facilitator"]
+    facilitator.first_name, facilitator.last_name = "Fanni", "Fasilitaattori"
+    facilitator.save()
+    client = client_for(client, people["outsider"])
+    answers = "Verkoston fasilitaattori (Fanni Fasilitaattori) vastaa pyyntöösi."
+    assert answers in client.get(network.url).content.decode()  # beside the form
+
+    response = apply(client, network, make_organisation())
+
+    assert f"Pyyntösi lähetettiin. {answers} Saat vastauksen sähköpostiisi." in messages_of(response)
+    page = client.get(network.url).content.decode()
+    assert "odottaa käsittelyä" in page and answers in page
+
+
+def test_several_facilitators_are_named_and_one_without_a_name_is_not_shown_by_address(client, open_network):
+    network, _other, people = open_network
+    make_membership(network, make_user("toka@example.fi", first_name="Aapo", last_name="Aalto"), "facilitator")
+    response = apply(client_for(client, people["outsider"]), network, make_organisation())
+    told = messages_of(response)
+    assert "Verkoston fasilitaattori (Aapo Aalto) vastaa pyyntöösi." in told
+    assert "fasilitaattori@example.fi" not in told  # the facilitator without a name
+    assert sorted(address for m in mail.outbox for address in m.to) == ["fasilitaattori@example.fi", "toka@example.fi"]
+
+    make_membership(network, make_user(first_name="Bea", last_name="Berg"), "facilitator")
+    page = client.get(network.url).content.decode()
+    assert "Verkoston fasilitaattorit (Aapo Aalto, Bea Berg) vastaavat pyyntöösi." in page
+
+
+def test_without_a_facilitator_the_office_is_told_and_named(client, open_network):
+    """No request is left unanswered: a network without an active facilitator sends its requests to the
+    programme office, and the applicant is told so."""
+    network, _other, people = open_network
+    end_membership(Membership.objects.get(network=network, role="facilitator"))
+    make_user("entinen@example.fi", is_staff=True, is_active=False)
+    client = client_for(client, people["outsider"])
+
+    response = apply(client, network, make_organisation("Kemin kaupunki"))
+
+    office = "KunTeko-ohjelman toimisto vastaa pyyntöösi."
+    assert f"Pyyntösi lähetettiin. {office} Saat vastauksen sähköpostiisi." in messages_of(response)
+    assert [m.to for m in mail.outbox] == [["ohjelmatoimisto@example.fi"]]
+    assert "Kemin kaupunki" in mail.outbox[0].body
+    page = client.get(network.url).content.decode()
+    assert "odottaa käsittelyä" in page and office in page
+    assert "fasilitaattori (" not in page
+
+
+def test_the_confirmation_is_translated(client, open_network):
+    network, _other, people = open_network
+    end_membership(Membership.objects.get(network=network, role="facilitator"))
+    client = client_for(client, people["outsider"])
+    client.post(reverse("set_language"), {"language": "en"})
+    response = apply(client, network, make_organisation())
+    assert "The KunTeko programme office will answer your request." in messages_of(response)
 
 
 def test_anonymous_is_sent_to_sign_in(client, open_network):

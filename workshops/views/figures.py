@@ -7,10 +7,6 @@ which counts are hidden in workshops.disclosure. Each view runs a fixed number o
 number of networks, workshops, members and registrations.
 """
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,26 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.charts import BarChart
-from networks.decorators import facilitator_required
+from networks.decorators import facilitator_required, staff_required
 
 from .. import exports
 from ..disclosure import Suppressed
 from ..figures import PROGRAMME, format_percentage, network_breakdown, programme_figures
 from ..figures import network_figures as compute_network_figures
-
-
-def staff_required(view):
-    """Anonymous → sign-in; signed in but not programme office staff → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def shown(count, share=""):
