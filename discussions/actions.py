@@ -27,7 +27,8 @@ from networks.models import Membership, NetworkPage
 from workshops.models import WorkshopPage
 
 from . import events
-from .models import MentionEmail, Message, ReadMarker, Room
+from .models import MentionEmail, Message, Reaction, ReadMarker, Room
+from .queries import ReactionObject, reactions_of
 
 MAX_BODY_LENGTH = 10_000
 MAX_CLIENT_ID_LENGTH = 64
@@ -240,6 +241,32 @@ def check_message_rate(user: User) -> None:
 def check_room_rate(user: User) -> None:
     """Refuses a topic room beyond DISCUSSION_ROOM_RATE_LIMIT = (rooms, seconds) per person."""
     hit_rate_limit("discussion-room", settings.DISCUSSION_ROOM_RATE_LIMIT, user, _("Avaat aiheita liian tiheään."))
+
+
+@transaction.atomic
+def set_reaction(message: Message, user: User, kind: object, on: object) -> list[ReactionObject]:
+    """Adds (`on`) or takes back the person's reaction of `kind` and returns the message's reactions. The frame
+    states the wanted state rather than toggling it, so a repeat (a retry, a double click, a second tab) changes
+    nothing; only a change counts towards DISCUSSION_REACTION_RATE_LIMIT and is told to the network."""
+    if not isinstance(kind, str) or kind not in Reaction.Kind.values:
+        raise ActionError("invalid", _("Tuntematon reaktio."))
+    if not isinstance(on, bool):
+        raise ActionError("invalid", _("Kenttä %(field)s puuttuu tai on virheellinen.") % {"field": "on"})
+    if message.deleted is not None:
+        raise ActionError("not_found", _("Viesti on poistettu."))
+    mine = Reaction.objects.filter(message=message, user=user, kind=kind)
+    if mine.exists() != on:
+        hit_rate_limit(
+            "discussion-reaction", settings.DISCUSSION_REACTION_RATE_LIMIT, user, _("Reagoit liian tiheään.")
+        )
+        if on:
+            Reaction.objects.get_or_create(message=message, user=user, kind=kind)
+        else:
+            mine.delete()
+        reactions = reactions_of([message.pk]).get(message.pk, [])
+        events.reactions_changed(message, reactions)
+        return reactions
+    return reactions_of([message.pk]).get(message.pk, [])
 
 
 def check_edit_rate(user: User) -> None:

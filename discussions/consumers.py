@@ -390,6 +390,12 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         if not self.is_facilitator_now():
             raise ActionError("forbidden", _("Vain fasilitaattori voi tehdä tämän."))
 
+    async def on_react(self, data):
+        await database_sync_to_async(self.react)(self.positive_int(data, "id"), data.get("kind"), data.get("on"))
+
+    def react(self, message_id, kind, on):
+        actions.set_reaction(self.find_message(message_id), self.user, kind, on)
+
     # -- typing, read, sync -----------------------------------------------------------------------------
 
     async def on_typing(self, data):
@@ -416,7 +422,10 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
 
     def load_after(self, room_id, after):
         messages, complete = queries.messages_after(Room(pk=room_id), after)
-        return [queries.serialise_message(message) for message in messages], complete
+        reactions = queries.reactions_of(message.pk for message in messages)
+        return [
+            {**queries.serialise_message(message), "reactions": reactions.get(message.pk, [])} for message in messages
+        ], complete
 
     # -- rooms ------------------------------------------------------------------------------------------
 
@@ -452,6 +461,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         "message.edit": on_edit,
         "message.delete": on_delete,
         "message.pin": on_pin,
+        "message.react": on_react,
         "typing": on_typing,
         "read": on_read,
         "sync": on_sync,

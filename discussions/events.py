@@ -32,7 +32,7 @@ from accounts.models import User
 from core import metrics
 
 from .models import Message, Room
-from .queries import PersonObject, room_summary, serialise_message
+from .queries import PersonObject, ReactionObject, room_summary, serialise_message
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,12 @@ def message_updated(message: Message) -> None:
 def message_deleted(message: Message) -> None:
     """A deletion by its author, or a facilitator's hiding (with the reason shown in its place)."""
     send_on_commit(network_group(message.room.network_id), deleted_frame(message))
+
+
+def reactions_changed(message: Message, reactions: list[ReactionObject]) -> None:
+    """A message's reactions, all of them: a client that missed a change is right again with the next."""
+    text = frame("message.reactions", id=message.id, room=message.room_id, reactions=reactions)
+    send_on_commit(network_group(message.room.network_id), text)
 
 
 def room_created(room: Room) -> None:

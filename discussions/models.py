@@ -105,3 +105,37 @@ class MentionEmail(models.Model):
 
     def __str__(self):
         return f"{self.user} / {self.message}"
+
+
+class Reaction(models.Model):
+    """One person's reaction to a message, from a small fixed set: each kind counts once per person."""
+
+    class Kind(models.TextChoices):
+        THUMBS_UP = "peukku", _("Peukku ylös")
+        HEART = "sydan", _("Sydän")
+        IDEA = "idea", _("Hyvä idea")
+        CLAP = "taputus", _("Hienoa")
+        THANKS = "kiitos", _("Kiitos")
+
+    EMOJI = {  # noqa: RUF012 - a constant of the class, never changed
+        Kind.THUMBS_UP: "👍",
+        Kind.HEART: "❤️",
+        Kind.IDEA: "💡",
+        Kind.CLAP: "👏",
+        Kind.THANKS: "🙏",
+    }
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reaktio")
+        verbose_name_plural = _("reaktiot")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "kind"], name="one_reaction_of_a_kind_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.message}"

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import unescape
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -16,9 +16,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.text import mention_handle
 from networks.models import NetworkPage
 
-from .models import Message, ReadMarker, Room
+from .models import Message, Reaction, ReadMarker, Room
 
 SYNC_PAGE_SIZE = 100
 EXCERPT_LENGTH = 80  # characters of a message shown where it is quoted: a reply, the start page
@@ -44,6 +45,14 @@ class PersonObject(TypedDict):
     name: str
 
 
+class ReactionObject(TypedDict):
+    """One kind of reaction to a message, with who reacted (in the order they did)."""
+
+    kind: str
+    emoji: str
+    people: list[PersonObject]
+
+
 class MessageObject(TypedDict):
     id: int
     room: int
@@ -57,6 +66,7 @@ class MessageObject(TypedDict):
     hidden_reason: str
     reply_to: int | None
     client_id: str
+    reactions: NotRequired[list[ReactionObject]]  # in `sync.result`; `message.updated` leaves them as they are
 
 
 class RoomObject(TypedDict):
@@ -217,3 +227,50 @@ def mentions_and_replies(user: User, networks: Sequence[NetworkPage], limit: int
         .order_by("-created", "-pk")[:limit]
     )
     return [Notice(message, message.seq > message.read_seq, message.replied_author == user.pk) for message in messages]
+
+
+def reactions_of(message_ids: Iterable[int]) -> dict[int, list[ReactionObject]]:
+    """{message id: its reactions, kinds in the fixed order} for these messages: one query."""
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    by_message: dict[int, dict[str, ReactionObject]] = {}
+    for reaction in (
+        Reaction.objects.filter(message_id__in=ids).select_related("user").order_by("created", "pk").iterator()
+    ):
+        kinds = by_message.setdefault(reaction.message_id, {})
+        entry = kinds.setdefault(
+            reaction.kind,
+            {"kind": reaction.kind, "emoji": Reaction.EMOJI[Reaction.Kind(reaction.kind)], "people": []},
+        )
+        entry["people"].append({"id": reaction.user_id, "name": reaction.user.display_name})
+    order = list(Reaction.Kind.values)
+    return {
+        message_id: sorted(kinds.values(), key=lambda entry: order.index(entry["kind"]))
+        for message_id, kinds in by_message.items()
+    }
+
+
+def last_read_seq(user: User, room: Room) -> int:
+    """How far the person had read the room (0 if never opened)."""
+    return ReadMarker.objects.filter(user=user, room=room).values_list("last_read_seq", flat=True).first() or 0
+
+
+def mentioning(user: User, message_ids: Iterable[int]) -> list[int]:
+    """Which of these messages mention the person: one query."""
+    return list(
+        Message.mentions.through.objects.filter(user=user, message_id__in=list(message_ids)).values_list(
+            "message_id", flat=True
+        )
+    )
+
+
+def mentionable_people(network: NetworkPage, user: User) -> list[dict[str, str]]:
+    """The network's other members as the mention autocomplete offers them, [{name, handle}] by name: one query."""
+    people = User.objects.filter(memberships__network=network, memberships__left__isnull=True, is_active=True).exclude(
+        pk=user.pk
+    )
+    return [
+        {"name": person.display_name, "handle": mention_handle(person)}
+        for person in people.order_by("first_name", "last_name", "pk")
+    ]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +21,11 @@ from networks.decorators import member_required
 
 from . import actions, queries
 from .forms import EditForm, HideForm, MessageForm, RoomForm
-from .models import Message, Room
+from .models import Message, Reaction, Room
 
 PAGE_SIZE = 50  # messages per page of history
+GROUPING_SECONDS = 5 * 60  # an author's messages this close together show as one group
+REACTION_KINDS = [(kind, Reaction.EMOJI[kind], kind.label) for kind in Reaction.Kind]
 
 
 def form_status(form, error=None):
@@ -121,6 +124,8 @@ def room(request, access, room_id):
         message.reply_target = replied.get(message.reply_to_id)
         if message.reply_target is not None:
             message.reply_excerpt = queries.excerpt(message.reply_target)
+    read_before = queries.last_read_seq(request.user, room)
+    arrange(page, request.user, read_before)
 
     if form is None:
         reply_to = parse_seq(request.GET.get("vastaa"))
@@ -156,8 +161,47 @@ def room(request, access, room_id):
         "reply_target": reply_target,
         "reply_excerpt": queries.excerpt(reply_target) if reply_target else "",
         "pinned": room.pinned_message,
+        "reaction_kinds": REACTION_KINDS,
+        "mentionable": queries.mentionable_people(access.network, request.user),
     }
     return TemplateResponse(request, "discussions/room.html", context, status=form_status(form, refusal))
+
+
+def arrange(page, user, read_before):
+    """Marks what the room page shows between and on its messages: a day's heading before its first message
+    (`new_day`), "Uudet viestit" before the first one the person had not read (`first_unread`), a message that
+    continues its author's previous one within GROUPING_SECONDS (`continues`: the author is said only once), the
+    messages that mention the person (`mentions_me`), and each message's `reaction_counts` (with `mine` and the
+    reacting people's `names`). Two queries, however many messages."""
+    ids = [message.pk for message in page]
+    reactions = queries.reactions_of(ids)
+    mentioning = set(queries.mentioning(user, ids))
+    previous = None
+    first_unread_seen = False
+    for message in page:
+        day = timezone.localdate(message.created)
+        message.new_day = previous is None or day != timezone.localdate(previous.created)
+        message.first_unread = (
+            not first_unread_seen and message.seq > read_before and not message.own and previous is not None
+        )
+        first_unread_seen = first_unread_seen or message.first_unread
+        message.continues = (
+            previous is not None
+            and not message.new_day
+            and not message.first_unread
+            and previous.author_id == message.author_id
+            and (message.created - previous.created).total_seconds() <= GROUPING_SECONDS
+        )
+        message.mentions_me = message.pk in mentioning
+        message.reaction_counts = [
+            {
+                **reaction,
+                "mine": any(person["id"] == user.pk for person in reaction["people"]),
+                "names": ", ".join(person["name"] for person in reaction["people"]),
+            }
+            for reaction in reactions.get(message.pk, [])
+        ]
+        previous = message
 
 
 def render_message_form(request, access, room, message, form, template, refusal=None):
@@ -204,6 +248,21 @@ def delete(request, access, room_id, message_id):
     )
     actions.delete_message(message, request.user)
     messages.success(request, _("Viesti poistettu."))
+    return redirect(room_url(room, access, f"viesti-{message.pk}"))
+
+
+@require_POST
+@member_required
+def react(request, access, room_id, message_id):
+    """A reaction without JavaScript: the button says the state wanted ("peukku:on"), so a double submit
+    changes nothing more than one."""
+    room = get_room(access, room_id)
+    message = get_object_or_404(Message.objects.select_related("room"), pk=message_id, room=room)
+    kind, _colon, state = request.POST.get("reaction", "").partition(":")
+    try:
+        actions.set_reaction(message, request.user, kind, {"on": True, "off": False}.get(state))
+    except ActionError as error:
+        messages.error(request, error.message)
     return redirect(room_url(room, access, f"viesti-{message.pk}"))
 
 

@@ -411,3 +411,55 @@ def test_rooms_a_room_with_messages_and_the_edit_and_hide_pages_pass_axe(server,
         if violations:
             failures[name] = violations
     assert not failures, failures
+
+
+def test_a_mention_is_chosen_by_keyboard_and_highlighted_for_the_mentioned(server, open_as):
+    aino = open_as("aino")
+    bertta = open_as("bertta")
+    connected(aino)
+    connected(bertta)
+    box = aino.get_by_label("Viesti", exact=True)
+    box.press_sequentially("Kysyn @be")
+    listbox = aino.get_by_role("listbox", name="Mainittavat jäsenet")
+    expect(listbox).to_be_visible()
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    assert box.get_attribute("aria-activedescendant") == listbox.get_by_role("option").first.get_attribute("id")
+    box.press("Enter")  # chooses, does not send or break the line
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_value("Kysyn @bertta.berg ")
+    box.press_sequentially(f"tuletko? {uuid.uuid4().hex[:6]}")
+    text = box.input_value()
+    box.press("Control+Enter")
+    shown = message(bertta, text.split("@bertta.berg ")[1])
+    expect(shown).to_be_visible()
+    expect(shown).to_have_class(re.compile("dmsg--mentions-me"))
+    expect(message(aino, text.split("@bertta.berg ")[1])).not_to_have_class(re.compile("dmsg--mentions-me"))
+
+    # Escape closes the list and leaves the text as typed.
+    box.press_sequentially("@fa")
+    expect(listbox.get_by_role("option")).to_have_text(["Fanni Fasilitaattori @fanni.fasilitaattori"])
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_value("@fa")
+
+
+def test_reactions_are_seen_live_and_counted_once_per_person(server, open_as):
+    aino = open_as("aino")
+    bertta = open_as("bertta")
+    connected(aino)
+    connected(bertta)
+    text = f"Reagoikaa tähän {uuid.uuid4().hex[:6]}"
+    send(aino, text)
+    theirs = message(bertta, text)
+    expect(theirs).to_be_visible()
+    theirs.locator("summary", has_text="Reagoi").click()
+    theirs.get_by_role("button", name="Hyvä idea").click()
+    mine = message(aino, text)
+    idea = mine.get_by_role("button", name=re.compile("Bertta Berg"))
+    expect(idea).to_contain_text("💡 1")
+    expect(idea).to_have_attribute("aria-pressed", "false")
+    pressed = theirs.get_by_role("button", name=re.compile("Bertta Berg"))
+    expect(pressed).to_have_attribute("aria-pressed", "true")
+    pressed.click()  # taken back
+    expect(mine.get_by_role("button", name=re.compile("Bertta Berg"))).to_have_count(0)

@@ -145,6 +145,9 @@ export class DiscussionClient {
             case "message.updated":
                 this.onUpdated(frame.message);
                 break;
+            case "message.reactions":
+                this.onReactions(frame.id, frame.reactions);
+                break;
             case "message.deleted":
                 this.onDeleted(frame.id, frame.hidden_reason || "");
                 break;
@@ -238,6 +241,9 @@ export class DiscussionClient {
             this.outbox.settle(message.client_id);
         }
         if (room.ids.has(message.id)) {
+            if (message.reactions) {
+                this.onReactions(message.id, message.reactions); // a sync after a reconnect: what was missed
+            }
             return;
         }
         room.ids.add(message.id);
@@ -327,6 +333,13 @@ export class DiscussionClient {
         this.composer.updated(message.id);
         if (this.room(message.room).pinned === message.id) {
             this.view.renderPinned(message.id);
+        }
+    }
+
+    onReactions(id, reactions) {
+        const article = this.view.article(id);
+        if (article) {
+            this.view.renderReactions(article, reactions);
         }
     }
 

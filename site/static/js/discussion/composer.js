@@ -4,6 +4,7 @@
  * and on history pages, the form posts normally; without a connection, editing falls back to the edit page.
  */
 
+import { MentionPicker } from "./mentions.js";
 import { excerpt, newClientId, plainText } from "./text.js";
 
 const TYPING_INTERVAL = 3000; // ms between our typing frames
@@ -22,6 +23,11 @@ export class Composer {
     }
 
     listen(log) {
+        const members = document.getElementById("discussion-members");
+        if (this.textarea && members) {
+            // Before the keys below: Enter with the list open chooses a person.
+            this.mentions = new MentionPicker(this.textarea, JSON.parse(members.textContent), this.strings);
+        }
         this.form?.addEventListener("submit", (event) => this.onSubmit(event));
         this.textarea?.addEventListener("keydown", (event) => {
             if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -153,6 +159,16 @@ export class Composer {
     onLogSubmit(event) {
         const form = event.target.closest("form[data-action]");
         if (!form) {
+            return;
+        }
+        if (form.dataset.action === "react") {
+            const article = form.closest("article[data-id]");
+            const [kind, state] = (event.submitter?.value || "").split(":");
+            if (this.client.connection.isOpen() && article && kind) {
+                event.preventDefault();
+                this.client.connection.send({ type: "message.react", id: Number(article.dataset.id), kind, on: state === "on" });
+                form.querySelector("details")?.removeAttribute("open");
+            }
             return;
         }
         if (form.dataset.action === "delete") {

@@ -9,6 +9,7 @@
 import { excerpt, fill, formatTime, plainText } from "./text.js";
 
 const TYPING_SHOWN = 5000; // ms a "X kirjoittaa…" stays
+const GROUPING = 5 * 60 * 1000; // ms: an author's messages this close together show as one group (views.GROUPING_SECONDS)
 
 export class View {
     constructor(root, strings) {
@@ -83,6 +84,7 @@ export class View {
             slot("status").textContent = this.strings.sending;
             slot("status").hidden = false;
             slot("actions").remove();
+            article.querySelector("[data-action='react']")?.remove();
             return article;
         }
         article.id = `viesti-${id}`;
@@ -97,6 +99,8 @@ export class View {
         if (remove) remove.action = `${base}poista/`;
         const hide = article.querySelector("[data-action='hide']");
         if (hide) hide.href = `${base}piilota/`;
+        const react = article.querySelector("[data-action='react']");
+        if (react) react.action = `${base}reaktio/`;
         const pin = article.querySelector("[data-action='pin'] input[name='message']");
         if (pin) pin.value = String(id);
         article.querySelectorAll("[data-slot='reply-context']").forEach((element) => {
@@ -158,12 +162,84 @@ export class View {
             this.renderReplyLine(article.querySelector("[data-slot='reply']"), message.reply_to);
         }
         article.querySelector(".dmsg__body").innerHTML = message.body_html; // cleaned by the server
+        this.markMention(article);
+        this.renderReactions(article, message.reactions || []);
         if (message.author.id === this.userId && message.client_id) {
             this.removePending(message.client_id);
         }
         this.log.querySelector("[data-empty-log]")?.remove();
         this.insertBySeq(article, message.seq);
+        this.arrange(article);
         return true;
+    }
+
+    /** A mention of this person links to their entry in the member list (core.text): highlighted. */
+    markMention(article) {
+        const mentioned = article.querySelector(`.dmsg__body a[href$="#jasen-${this.userId}"]`) !== null;
+        article.classList.toggle("dmsg--mentions-me", mentioned);
+    }
+
+    /** As the page does (discussions.views.arrange): a day's heading before its first message, and a message that
+     * continues its author's previous one shown without repeating the author. */
+    arrange(article) {
+        let previous = article.previousElementSibling;
+        while (previous && !previous.matches("article[data-seq]")) {
+            previous = previous.previousElementSibling;
+        }
+        const time = new Date(article.querySelector("time").dateTime);
+        const previousTime = previous ? new Date(previous.querySelector("time").dateTime) : null;
+        if (previousTime && previousTime.toDateString() !== time.toDateString()) {
+            const heading = document.createElement("h3");
+            heading.className = "discussion__day";
+            heading.textContent = new Intl.DateTimeFormat(document.documentElement.lang || "fi", {
+                weekday: "long",
+                day: "numeric",
+                month: "numeric",
+                year: "numeric",
+            }).format(time);
+            article.before(heading);
+            return;
+        }
+        const continues =
+            previous !== null &&
+            previousTime !== null &&
+            previous.dataset.author === article.dataset.author &&
+            time - previousTime <= GROUPING &&
+            article.previousElementSibling === previous;
+        article.classList.toggle("dmsg--continued", continues);
+    }
+
+    /** A message's reactions as buttons, as templates/discussions/reactions.html makes them. A button that had
+     * the focus keeps it (its replacement is focused). */
+    renderReactions(article, reactions) {
+        const slot = article.querySelector("[data-slot='reactions']");
+        if (!slot) {
+            return;
+        }
+        const focused = slot.contains(document.activeElement) ? document.activeElement.value.split(":")[0] : null;
+        const buttons = reactions.map((reaction) => {
+            const mine = reaction.people.some((person) => person.id === this.userId);
+            const names = reaction.people.map((person) => person.name).join(", ");
+            const button = document.createElement("button");
+            button.type = "submit";
+            button.name = "reaction";
+            button.value = `${reaction.kind}:${mine ? "off" : "on"}`;
+            button.className = mine ? "reaction reaction--mine" : "reaction";
+            button.setAttribute("aria-pressed", String(mine));
+            button.title = names;
+            const emoji = document.createElement("span");
+            emoji.setAttribute("aria-hidden", "true");
+            emoji.textContent = reaction.emoji;
+            const people = document.createElement("span");
+            people.className = "visually-hidden";
+            people.textContent = ` (${names})`;
+            button.append(emoji, ` ${reaction.people.length}`, people);
+            return button;
+        });
+        slot.replaceChildren(...buttons);
+        if (focused) {
+            (buttons.find((button) => button.value.startsWith(`${focused}:`)) || article.querySelector(".reaction-picker summary"))?.focus();
+        }
     }
 
     renderReplyLine(line, replyTo) {
@@ -218,8 +294,10 @@ export class View {
     /** A deletion keeps the message's place: its text and actions go, "Viesti poistettu" (or the reason) stays. */
     renderDeleted(article, hiddenReason) {
         const actions = article.querySelector(".dmsg__actions");
-        const hadFocus = actions?.contains(document.activeElement);
+        const reactions = article.querySelector("[data-action='react']");
+        const hadFocus = actions?.contains(document.activeElement) || reactions?.contains(document.activeElement);
         actions?.remove();
+        reactions?.remove();
         article.querySelector(".dmsg__edited")?.remove();
         article.classList.add("dmsg--removed");
         delete article.dataset.source;
