@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import ActionError
 from networks.decorators import member_required
@@ -249,6 +249,18 @@ def delete(request, access, room_id, message_id):
     actions.delete_message(message, request.user)
     messages.success(request, _("Viesti poistettu."))
     return redirect(room_url(room, access, f"viesti-{message.pk}"))
+
+
+@require_safe
+@member_required
+def message_link(request, access, room_id, message_id):
+    """A message's own address, to share: the room's page that shows it — the newest page while the message is
+    on it (live), else the page of history that ends with it."""
+    room = get_room(access, room_id)
+    seq = get_object_or_404(Message.objects.values_list("seq", flat=True), pk=message_id, room=room)
+    if room.last_seq - seq < PAGE_SIZE:
+        return redirect(room_url(room, access, f"viesti-{message_id}"))
+    return redirect(f"{room_url(room, access)}?before={seq + 1}#viesti-{message_id}")
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core.text import ALLOWED_TAGS
-from discussions import actions, queries
+from discussions import actions, queries, views
 from discussions.events import network_group
 from discussions.models import Message, Room
 from tests.conftest import ROLES, assert_queries, client_for, queries_for
@@ -492,3 +492,26 @@ def test_room_and_rooms_pages_run_the_same_queries_at_ten_times_the_size(client,
 
     assert Message.objects.filter(room=room).count() == 200
     assert_queries(QUERIES[role], small=small, large=large)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_message_has_an_address_of_its_own_for_members(client, setup, role):
+    network, other_network, people, room = setup
+    first, _created = actions.create_message(room, people["member"], "Ensimmäinen", "link-0")
+    for n in range(views.PAGE_SIZE + 1):
+        actions.create_message(room, people["contact"], f"Viesti {n}", f"link-{n + 1}")
+    newest = Message.objects.filter(room=room).order_by("-seq").first()
+    client_for(client, people[role])
+    response = client.get(reverse("discussion-message", args=[network.slug, room.pk, first.pk]))
+    if role in ("anonymous", "outsider", "other_member"):
+        assert_refused(response, role)
+        return
+    room_address = reverse("discussion-room", args=[network.slug, room.pk])
+    assert response.url == f"{room_address}?before={first.seq + 1}#viesti-{first.pk}"  # an older page shows it
+    assert f'id="viesti-{first.pk}"' in client.get(response.url.split("#")[0]).content.decode()
+    response = client.get(reverse("discussion-message", args=[network.slug, room.pk, newest.pk]))
+    assert response.url == f"{room_address}#viesti-{newest.pk}"  # on the newest page: the live one
+    stranger, _created = actions.create_message(
+        actions.ensure_general_room(other_network), people["other_member"], "Toisen verkoston", "link-x"
+    )
+    assert client.get(reverse("discussion-message", args=[network.slug, room.pk, stranger.pk])).status_code == 404

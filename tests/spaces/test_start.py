@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,13 @@ from tests.factories import make_membership, make_network, make_organisation, ma
 from workshops.models import Registration, Submission, Task
 
 START = "/oma/"
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limit(settings):
+    """The tests write many messages as one person; the rate limits live in the cache."""
+    settings.DISCUSSION_RATE_LIMIT = (100_000, 10)
+    cache.clear()
 
 
 def general_room(network):

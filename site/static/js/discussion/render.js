@@ -89,8 +89,8 @@ export class View {
         }
         article.id = `viesti-${id}`;
         article.dataset.id = String(id);
-        slot("permalink").href = `#viesti-${id}`;
         const base = `${this.roomUrl}viesti/${id}/`;
+        slot("permalink").href = base; // the message's own address (discussions.views.message_link)
         article.querySelectorAll(own ? "[data-others-only]" : "[data-own-only]").forEach((element) => element.remove());
         article.querySelector("[data-action='reply']").href = `?vastaa=${id}#viesti-lomake`;
         const edit = article.querySelector("[data-action='edit']");
