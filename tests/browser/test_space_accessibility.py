@@ -78,6 +78,7 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
     sign_in(page, live_server, facilitator)
 
     paths = {
+        "the start page, Oma Verkostamo": reverse("start"),
         "dashboard": reverse("space", args=[network.slug]),
         "directory": reverse("space-directory", args=[network.slug]),
         "materials with the upload form": reverse("space-materials", args=[network.slug]),
@@ -124,3 +125,29 @@ def test_join_information_and_members_only_note_pass_axe(live_server, demo_site,
         assert text in page.content(), name
         scan(page, failures, name)
     assert not failures, failures
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_start_page_shows_what_waits_at_both_widths(live_server, demo_site, browser, width):
+    network = NetworkPage.objects.live().get(slug="latu")
+    facilitator = people_in(network)
+    Task.objects.create(
+        workshop=WorkshopPage.objects.live().child_of(network).first(),
+        title="Pilotin kuvaus",
+        instructions="Kuvatkaa prosessi.",
+        due=timezone.now() + timedelta(days=3),
+    )
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="fi-FI")
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, facilitator)
+        page.goto(live_server.url + reverse("start"))
+        heading = page.get_by_role("heading", name=network.title)
+        heading.scroll_into_view_if_needed()
+        assert heading.is_visible()
+        assert page.get_by_role("link", name="Pilotin kuvaus", exact=False).first.is_visible()
+        assert page.get_by_role("heading", name="Maininnat ja vastaukset").is_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the start page scrolls sideways by {overflow}px at {width}px"
+    finally:
+        context.close()
