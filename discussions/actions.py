@@ -7,7 +7,7 @@ are in discussions.queries.
 """
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,12 +48,22 @@ def validate_body(body: object) -> str:
 
 
 def create_message(
-    room: Room, author: User, body: object, client_id: object, reply_to: object = None
+    room: Room,
+    author: User,
+    body: object,
+    client_id: object,
+    reply_to: object = None,
+    *,
+    sent_at: datetime | None = None,
 ) -> tuple[Message, bool]:
     """Stores a message once per (author, client_id) and returns (message, created); the room hears of it.
 
     A retry with the same client_id returns the stored message and created=False, so the sender gets the
     same ack and nobody hears of it twice.
+
+    `sent_at` stores a message written earlier with that time (the demo content's conversations): it counts
+    against no rate limit and e-mails nobody about its mentions, which are old news (they are recorded all the
+    same, so they show among the person's mentions).
     """
     if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
         raise ActionError("invalid", _("Viestin tunniste puuttuu tai on virheellinen."))
@@ -63,7 +73,8 @@ def create_message(
     body = validate_body(body)
     if room.is_closed:
         raise ActionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
-    check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
+    if sent_at is None:
+        check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
     reply_to_id = None
     if reply_to is not None:
         if not isinstance(reply_to, int) or not Message.objects.filter(pk=reply_to, room=room).exists():
@@ -85,11 +96,15 @@ def create_message(
                 body_html=html,
                 reply_to_id=reply_to_id,
             )
+            if sent_at is not None:
+                Message.objects.filter(pk=message.pk).update(created=sent_at)
+                message.created = sent_at
             ReadMarker.objects.update_or_create(user=author, room=room, defaults={"last_read_seq": seq})
             mentioned_users = [user for user, _url in mentioned.values() if user.pk != author.pk]
             if mentioned_users:
                 message.mentions.set(mentioned_users)
-                notify_mentions(message, room, author, mentioned_users)
+                if sent_at is None:
+                    notify_mentions(message, room, author, mentioned_users)
             events.message_created(message)
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.

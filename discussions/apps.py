@@ -8,5 +8,6 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self):
         # Connects the signal receivers (open sockets rejoin their groups when the channel layer is back) and
-        # registers its part of the data export; they import the models, so Django's place for them is here.
-        from . import data, open_sockets, signals  # noqa: F401
+        # registers its part of the data export and its demo content step; they import the models, so Django's
+        # place for them is here.
+        from . import data, demo, open_sockets, signals  # noqa: F401

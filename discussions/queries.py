@@ -160,9 +160,14 @@ def excerpt(message: Message) -> str:
     """The message as plain text, cut to EXCERPT_LENGTH characters."""
     if message.deleted is not None:
         return _("Viesti poistettu")
-    # As read, without the markdown: block boundaries become spaces so list items do not run together.
-    text = " ".join(unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", message.body_html))).split())
+    text = plain_text(message)
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+def plain_text(message: Message) -> str:
+    """The message as read, without the markdown: block boundaries become spaces so list items do not run
+    together; the whitespace is collapsed. Plain text, not HTML: whoever shows it escapes it."""
+    return " ".join(unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", message.body_html))).split())
 
 
 def _read_seq(user: User, room: OuterRef) -> Coalesce:

@@ -10,6 +10,7 @@ from . import views
 
 urlpatterns = [
     path("", views.rooms, name="discussion"),
+    path("haku/", views.search, name="discussion-search"),
     path("<int:room_id>/", views.room, name="discussion-room"),
     path("<int:room_id>/kiinnita/", views.pin, name="discussion-pin"),
     path("<int:room_id>/sulje/", views.close, name="discussion-close"),

@@ -20,6 +20,7 @@ from core.errors import ActionError
 from networks.decorators import member_required
 
 from . import actions, queries
+from . import search as discussion_search
 from .forms import EditForm, HideForm, MessageForm, RoomForm
 from .models import Message, Reaction, Room
 
@@ -90,6 +91,33 @@ def rooms(request, access):
         "form": form,
     }
     return TemplateResponse(request, "discussions/rooms.html", context, status=form_status(form, refusal))
+
+
+# -- search ---------------------------------------------------------------------------------------------
+
+
+@member_required
+def search(request, access):
+    """The network's messages that contain the words asked for (discussions.search); 400 with the sentence for a
+    query that cannot be searched, the form alone for an empty one."""
+    query = request.GET.get("q", "")
+    results = None
+    problem = None
+    if query.strip():
+        try:
+            results = discussion_search.search_messages(access.network, query, request.GET.get("page"))
+        except ActionError as refusal:
+            problem = refusal.message
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        # As typed, for the form; a NUL byte would make no sense in the field.
+        "query": query.replace("\x00", "")[: discussion_search.MAX_QUERY_LENGTH],
+        "results": results,
+        "problem": problem,
+        "max_length": discussion_search.MAX_QUERY_LENGTH,
+    }
+    return TemplateResponse(request, "discussions/search.html", context, status=400 if problem else 200)
 
 
 # -- one room -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks and workshops in their demo modules; a new app takes an order between them.
+# Declared by home, networks, workshops and discussions in their demo modules; a new app takes an order between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -20,8 +20,9 @@ APPS_STEPS = [
     ("workshops", 400),
     ("users", 500),
     ("activity", 600),
+    ("discussions", 700),
 ]
-USER_STEPS = {"users", "activity"}
+USER_STEPS = {"users", "activity", "discussions"}
 
 
 def test_the_apps_steps_run_in_their_declared_order():
@@ -30,7 +31,7 @@ def test_the_apps_steps_run_in_their_declared_order():
         name for name, _order in APPS_STEPS if name not in USER_STEPS
     ]
     assert steps.files(users=False) == ["themes.json", "organisations.json", "site.json", "networks.json"]
-    assert steps.files(users=True)[-2:] == ["users.json", "activity.json"]
+    assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussions', '0002_mention_email'),
+        ('discussions', '0003_message_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
