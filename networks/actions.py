@@ -50,6 +50,16 @@ class LastFacilitator(ActionError):
     code = "last_facilitator"
 
 
+class OwnMembership(ActionError):
+    """Nobody removes themselves from the member list: someone else does, or they step down from their role."""
+
+    code = "own_membership"
+    message = gettext_lazy(
+        "Et voi poistaa itseäsi verkostosta. Voit luopua fasilitaattorin roolista vaihtamalla roolisi; "
+        "verkostosta sinut voi poistaa toinen fasilitaattori tai ohjelmatoimisto."
+    )
+
+
 class HasOrganisation(ActionError):
     code = "has_organisation"
 
@@ -104,10 +114,10 @@ def check_role(role: str) -> None:
         raise UnknownRole()
 
 
-def check_keeps_a_facilitator(membership: Membership, by: User, role: str | None = None) -> None:
-    """Refuses a facilitator's own step-down — to `role`, or out of the network when `role` is None — while
-    they are its only facilitator: someone must be left to run it. `by` is the person making the change
-    (programme staff may still change a lone facilitator's membership)."""
+def check_keeps_a_facilitator(membership: Membership, by: User, role: str) -> None:
+    """Refuses a facilitator's own step-down to `role` while they are its only facilitator: someone must be left
+    to run it. `by` is the person making the change (programme staff may still change a lone facilitator's
+    role)."""
     if membership.user_id != by.pk or not membership.is_facilitator or role == Membership.Role.FACILITATOR:
         return
     others = (
@@ -117,17 +127,18 @@ def check_keeps_a_facilitator(membership: Membership, by: User, role: str | None
     )
     if others.exists():
         return
-    if role is None:
-        message = _(
-            "Et voi poistaa itseäsi, koska olet verkoston ainoa fasilitaattori. "
-            "Kutsu tai nimeä ensin toinen fasilitaattori."
-        )
-    else:
-        message = _(
+    raise LastFacilitator(
+        message=_(
             "Et voi luopua fasilitaattorin roolista, koska olet verkoston ainoa fasilitaattori. "
             "Kutsu tai nimeä ensin toinen fasilitaattori."
         )
-    raise LastFacilitator(message=message)
+    )
+
+
+def check_can_remove(membership: Membership, by: User) -> None:
+    """Refuses removing one's own membership (OwnMembership), staff's included."""
+    if membership.user_id == by.pk:
+        raise OwnMembership()
 
 
 def _locked(membership: Membership) -> Membership:
@@ -173,9 +184,9 @@ def end_membership(membership: Membership) -> Membership:
 
 @transaction.atomic
 def remove_member(membership: Membership, by: User) -> Membership:
-    """`by` (a facilitator, or staff) removes the member from the network: `end_membership`, unless
-    `check_keeps_a_facilitator` refuses it."""
-    check_keeps_a_facilitator(_locked(membership), by)
+    """`by` (a facilitator, or staff) removes another member from the network: `end_membership`, unless
+    `check_can_remove` refuses it."""
+    check_can_remove(_locked(membership), by)
     return end_membership(membership)
 
 

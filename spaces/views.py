@@ -10,6 +10,7 @@ members, workshops, answers or documents.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from networks.access import may_edit_in_admin
 from networks.decorators import member_required
 from networks.models import JoinRequest, Membership, NetworkIndexPage
 from networks.views.space import network_documents
+from workshops import registrations
 from workshops.models import Registration, Task, WorkshopPage
 from workshops.overview import NetworkWorkshops, workshops_overview
 from workshops.views import feedback, rsvp, tasks
@@ -89,16 +91,22 @@ def dashboard(request, access):
     next_workshop = (
         WorkshopPage.objects.live().child_of(network).filter(end__gte=timezone.now()).order_by("start").first()
     )
-    registration = None
-    if next_workshop is not None:
+    # Facilitators and staff are not asked whether they come: they see how many come and how many have not said.
+    registration = rsvp_counts = not_answered = None
+    if next_workshop is not None and access.is_facilitator:
+        rsvp_counts = registrations.counts(next_workshop)
+        not_answered = registrations.not_answered(next_workshop, network)
+    elif next_workshop is not None:
         registration = Registration.objects.filter(workshop=next_workshop, user=request.user).first()
-    open_tasks = with_answered(
+    tasks = (
         Task.objects.filter(workshop__in=WorkshopPage.objects.live().child_of(network), due__gte=timezone.now())
         .select_related("workshop")
-        .order_by("due", "pk")[:OPEN_TASKS],
-        request.user,
-        access.organisation,
+        .order_by("due", "pk")
     )
+    if access.is_facilitator:  # how many have answered, not whether they have
+        open_tasks = list(tasks.annotate(answer_count=Count("submissions"))[:OPEN_TASKS])
+    else:
+        open_tasks = with_answered(tasks[:OPEN_TASKS], request.user, access.organisation)
     pending_requests = admin_edit_url = None
     if access.is_facilitator:
         pending_requests = JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING).count()
@@ -109,6 +117,8 @@ def dashboard(request, access):
         "active_tab": "dashboard",
         "next_workshop": next_workshop,
         "registration": registration,
+        "rsvp_counts": rsvp_counts,
+        "not_answered": not_answered,
         "open_tasks": open_tasks,
         "latest_documents": list(network_documents(network)[:LATEST_DOCUMENTS]),
         "pending_requests": pending_requests,

@@ -17,6 +17,7 @@ workshop deleted), once the deletion commits (receiver at the end of this module
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -360,11 +361,32 @@ def next_reminder(task: Task) -> datetime | None:
     return moment if moment > timezone.now() else None
 
 
+@dataclass
+class ReminderAudience:
+    """Who a task's reminder reaches: the people still expected to answer (`AnswerStatus.pending_users`) who may be
+    e-mailed (`recipients`), and those left out because they chose no e-mail (`opted_out`)."""
+
+    recipients: list[User]
+    opted_out: list[User]
+
+    @property
+    def pending(self) -> int:
+        return len(self.recipients) + len(self.opted_out)
+
+
+def reminder_audience(status: AnswerStatus) -> ReminderAudience:
+    pending = status.pending_users()
+    return ReminderAudience(
+        recipients=[user for user in pending if user.is_notifiable],
+        opted_out=[user for user in pending if not user.is_notifiable],
+    )
+
+
 def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
-    """E-mails a reminder to the notifiable people who have not answered and records it on the task.
-    Returns (people still expected to answer, recipients). Raises TaskClosed after the due date, and
-    RateLimited within TASK_REMINDER_COOLDOWN_HOURS of the last reminder (checked under the task's lock,
-    so two facilitators pressing the button at once send one reminder)."""
+    """E-mails a reminder to the notifiable people who have not answered and records it on the task (when, and to
+    how many). Returns (people still expected to answer, recipients). Raises TaskClosed after the due date, and
+    RateLimited within TASK_REMINDER_COOLDOWN_HOURS of the last reminder (checked under the task's lock, so two
+    facilitators pressing the button at once, or one pressing it twice, send one reminder)."""
     with transaction.atomic():
         task = Task.objects.select_for_update().select_related("workshop").get(pk=task.pk)
         if not task.is_open:
@@ -377,8 +399,8 @@ def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
             if task.reminded
             else None,
         )
-        pending = AnswerStatus(task, network).pending_users()
-        recipients = [user.email for user in pending if user.is_notifiable]
+        audience = reminder_audience(AnswerStatus(task, network))
+        recipients = [user.email for user in audience.recipients]
         if recipients:
             send_templated_email(
                 recipients,
@@ -391,8 +413,9 @@ def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
                 },
             )
             task.reminded = timezone.now()
-            task.save(update_fields=["reminded"])
-    return len(pending), len(recipients)
+            task.reminded_recipients = len(recipients)
+            task.save(update_fields=["reminded", "reminded_recipients"])
+    return audience.pending, len(recipients)
 
 
 def formatted(moment: datetime) -> str:

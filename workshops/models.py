@@ -155,6 +155,9 @@ class Task(models.Model):
     created = models.DateTimeField(_("luotu"), auto_now_add=True)
     updated = models.DateTimeField(_("muokattu"), auto_now=True)
     reminded = models.DateTimeField(_("muistutus lähetetty"), null=True, blank=True, editable=False)
+    reminded_recipients = models.PositiveIntegerField(
+        _("muistutuksen vastaanottajia"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("tehtävä")

@@ -102,6 +102,18 @@ def counts(workshop: WorkshopPage) -> dict[str, int]:
     )
 
 
+def not_answered(workshop: WorkshopPage, network: NetworkPage) -> int:
+    """How many of the network's members (facilitators aside) have not said whether they come; one query."""
+    answered = Registration.objects.filter(workshop=workshop).exclude(response="").values("user")
+    return (
+        Membership.objects.active()
+        .filter(network=network)
+        .exclude(role=Membership.Role.FACILITATOR)
+        .exclude(user__in=answered)
+        .count()
+    )
+
+
 def waiting_list(workshop: WorkshopPage) -> QuerySet[Registration]:
     """The people in line, first in line first (a queryset of Registrations with their users)."""
     return (
@@ -224,11 +236,14 @@ def status_of(registration: Registration | None) -> str:
 @dataclass
 class AttendanceMarked:
     """What `mark_attendance` did: how many members were marked as attended, of how many listed members, and
-    how many of the people listed were skipped because they are not the network's members."""
+    how many of the people listed were skipped because they are not the network's members; who was newly marked
+    as attended (`marked`) and whose mark was taken away (`unmarked`), by name."""
 
     attended: int
     listed: int
     skipped: int
+    marked: list[User] = field(default_factory=list)
+    unmarked: list[User] = field(default_factory=list)
 
 
 def mark_attendance(
@@ -246,18 +261,27 @@ def mark_attendance(
         refusal = attendance_refusal(workshop)
         if refusal is not None:
             raise refusal
-        listed = set(
-            Membership.objects.active().filter(network=network, user_id__in=people).values_list("user_id", flat=True)
-        )
+        members = {
+            membership.user_id: membership.user
+            for membership in Membership.objects.active()
+            .filter(network=network, user_id__in=people)
+            .select_related("user")
+        }
+        listed = set(members)
         attended = set(attended) & listed
         existing = {
             registration.user_id: registration
             for registration in Registration.objects.filter(workshop=workshop, user_id__in=listed)
         }
-        changed, new = [], []
+        changed, new, marked, unmarked = [], [], [], []
         for user_id in sorted(listed):
             value = user_id in attended
             registration = existing.get(user_id)
+            was = registration is not None and registration.attended is True
+            if value and not was:
+                marked.append(members[user_id])
+            elif was and not value:
+                unmarked.append(members[user_id])
             if registration is None:
                 new.append(Registration(workshop=workshop, user_id=user_id, attended=value))
             elif registration.attended is not value:
@@ -267,7 +291,17 @@ def mark_attendance(
             Registration.objects.bulk_update(changed, ["attended"])
         if new:
             Registration.objects.bulk_create(new)
-    return AttendanceMarked(attended=len(attended), listed=len(listed), skipped=len(people - listed))
+    return AttendanceMarked(
+        attended=len(attended),
+        listed=len(listed),
+        skipped=len(people - listed),
+        marked=sorted(marked, key=_by_name),
+        unmarked=sorted(unmarked, key=_by_name),
+    )
+
+
+def _by_name(user: User) -> tuple[str, str]:
+    return (user.last_name.casefold(), user.display_name.casefold())
 
 
 @receiver(page_published, sender=WorkshopPage)

@@ -135,20 +135,20 @@ def _role_label(role):
 
 
 @facilitator_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def remove(request, access, membership_id):
-    """The row's button asks first (a confirmation page); the confirmation's button ends the membership."""
+    """The row's link shows what will happen (GET); the confirmation's button ends the membership (a POST with
+    confirm=yes). A POST without it shows the confirmation too, and nobody removes themselves."""
     membership = get_object_or_404(
         Membership.objects.active().select_related("user", "organisation"), pk=membership_id, network=access.network
     )
-    own = membership.user_id == request.user.pk
     try:
-        if request.POST.get("confirm") != "yes":
-            actions.check_keeps_a_facilitator(membership, request.user)
+        if request.method != "POST" or request.POST.get("confirm") != "yes":
+            actions.check_can_remove(membership, request.user)
             return TemplateResponse(
                 request,
                 "networks/manage/remove_confirm.html",
-                {"access": access, "active_tab": "manage-members", "membership": membership, "own": own},
+                {"access": access, "active_tab": "manage-members", "membership": membership},
             )
         actions.remove_member(membership, by=request.user)
     except actions.MembershipEnded:
@@ -160,8 +160,6 @@ def remove(request, access, membership_id):
         request,
         _("%(name)s poistettiin verkostosta. Pääsy jäsentilaan päättyi heti.") % {"name": membership.user.display_name},
     )
-    if own:
-        return _after_own_change(request, access)
     return redirect("manage-members", access.network.slug)
 
 

@@ -40,7 +40,7 @@ def test_an_unknown_role_is_refused(network_people):
     assert Membership.objects.get(pk=membership.pk).role == "member"
 
 
-def test_the_last_facilitator_cannot_step_down_or_leave(network_people):
+def test_the_last_facilitator_cannot_step_down(network_people):
     network, _other, people = network_people
     facilitator = people["facilitator"]
     own = own_membership(network, facilitator)
@@ -48,11 +48,27 @@ def test_the_last_facilitator_cannot_step_down_or_leave(network_people):
     refusal = refused("last_facilitator", actions.check_keeps_a_facilitator, own, facilitator, "member")
     assert "luopua fasilitaattorin roolista" in refusal.message
     refused("last_facilitator", actions.change_role, own, "member", by=facilitator)
-    refusal = refused("last_facilitator", actions.remove_member, own, by=facilitator)
-    assert "poistaa itseäsi" in refusal.message
 
     own.refresh_from_db()
     assert (own.role, own.left) == ("facilitator", None)
+
+
+def test_nobody_removes_themselves(network_people):
+    network, _other, people = network_people
+    facilitator = people["facilitator"]
+    make_membership(network, make_user(), "facilitator")  # another facilitator would remain
+    own = own_membership(network, facilitator)
+    staff_own = make_membership(network, people["staff"], "facilitator")
+
+    refusal = refused("own_membership", actions.remove_member, own, by=facilitator)
+    assert "poistaa itseäsi" in refusal.message
+    refused("own_membership", actions.remove_member, staff_own, by=people["staff"])
+
+    assert own_membership(network, facilitator).left is None
+    assert own_membership(network, people["staff"]).left is None
+    # Someone else may remove them.
+    actions.remove_member(own, by=people["staff"])
+    assert Membership.objects.get(pk=own.pk).left is not None
 
 
 def test_the_rule_is_about_ones_own_membership_and_the_last_one(network_people):
@@ -66,8 +82,8 @@ def test_the_rule_is_about_ones_own_membership_and_the_last_one(network_people):
 
     second = make_membership(network, make_user(), "facilitator")
     assert actions.change_role(own, "member", by=facilitator) is True
-    refused("last_facilitator", actions.remove_member, second, by=second.user)
-    assert Membership.objects.get(pk=second.pk).left is None
+    refused("last_facilitator", actions.change_role, second, "member", by=second.user)
+    assert Membership.objects.get(pk=second.pk).role == "facilitator"
 
 
 def test_changing_to_the_same_role_changes_nothing(network_people):

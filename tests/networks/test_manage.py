@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from networks.actions import create_invitation, decide_join_request, request_to_join
 from networks.models import Invitation, JoinRequest, Membership
-from tests.conftest import ROLES, assert_queries, client_for
+from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.factories import make_membership, make_organisation, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 QUERIES = [13, 15, 14]  # members, invitations, join requests
+REMOVE_PAGE_QUERIES = 13
 
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ MANAGE_URLS = [
     ("manage-members", "post", False, {}),
     ("manage-role", "get", False, {}),
     ("manage-role", "post", True, {"role": "contact"}),
-    ("manage-remove", "get", False, {}),
+    ("manage-remove", "get", True, {}),
     ("manage-remove", "post", True, {}),
     ("manage-organisation", "get", True, {}),
     ("manage-organisation", "post", True, {"organisation": ""}),
@@ -230,12 +231,17 @@ def test_remove_asks_first_then_ends_the_membership_and_access(client, network_p
     client = client_for(client, people["facilitator"])
     url = reverse("manage-remove", args=[network.slug, membership.pk])
 
-    response = client.post(url)
-    assert response.status_code == 200
-    assert "jasen@example.fi" in response.content.decode()
-    assert 'name="confirm"' in response.content.decode()
-    membership.refresh_from_db()
-    assert membership.left is None
+    # The row's link, and a POST without the confirmation (a forged form), only show what will happen.
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "jasen@example.fi" in content and "Sipoon kunta" in content
+        assert "Pääsy jäsentilaan, materiaaleihin ja keskusteluun päättyy heti" in content
+        assert 'name="confirm" value="yes"' in content
+        assert f'href="{reverse("manage-members", args=[network.slug])}"' in content  # cancel
+        assert content.count("<h1") == 1
+        membership.refresh_from_db()
+        assert membership.left is None
 
     response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302
@@ -243,6 +249,36 @@ def test_remove_asks_first_then_ends_the_membership_and_access(client, network_p
     assert membership.left is not None
     assert not member.groups.filter(pk__in=[network.members_group_id, network.facilitators_group_id]).exists()
     assert client_for(client, member).get(reverse("space", args=[network.slug])).status_code == 403
+
+
+def test_a_facilitators_removal_says_they_lose_the_tools(client, network_people):
+    network, _other, people = network_people
+    second = make_membership(network, make_user("toinen-fasilitaattori@example.fi"), "facilitator")
+    client = client_for(client, people["facilitator"])
+    content = client.get(reverse("manage-remove", args=[network.slug, second.pk])).content.decode()
+    assert "Fasilitaattorin työkalut" in content
+    member = Membership.objects.get(network=network, user=people["member"])
+    content = client.get(reverse("manage-remove", args=[network.slug, member.pk])).content.decode()
+    assert "Fasilitaattorin työkalut" not in content
+
+
+def test_own_row_has_no_remove_button_and_removing_oneself_is_refused(client, network_people):
+    network, _other, people = network_people
+    make_membership(network, make_user("toinen-fasilitaattori@example.fi"), "facilitator")
+    own = Membership.objects.get(network=network, user=people["facilitator"])
+    client = client_for(client, people["facilitator"])
+    own_url = reverse("manage-remove", args=[network.slug, own.pk])
+
+    content = client.get(reverse("manage-members", args=[network.slug])).content.decode()
+    assert own_url not in content
+    assert "Et voi poistaa itseäsi." in content
+
+    for response in (client.get(own_url), client.post(own_url), client.post(own_url, {"confirm": "yes"})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("manage-members", args=[network.slug])
+        assert any("Et voi poistaa itseäsi verkostosta" in m for m in messages_of(response))
+    own.refresh_from_db()
+    assert own.left is None
 
 
 def test_removed_facilitator_loses_groups_and_tools(client, network_people):
@@ -262,7 +298,7 @@ def test_last_facilitator_cannot_demote_or_remove_themselves(client, network_peo
     response = client.post(reverse("manage-role", args=[network.slug, own.pk]), {"role": "member"})
     assert any("ainoa fasilitaattori" in m for m in messages_of(response))
     response = client.post(reverse("manage-remove", args=[network.slug, own.pk]), {"confirm": "yes"})
-    assert any("ainoa fasilitaattori" in m for m in messages_of(response))
+    assert any("Et voi poistaa itseäsi" in m for m in messages_of(response))
     own.refresh_from_db()
     assert own.role == "facilitator" and own.left is None
 
@@ -309,3 +345,21 @@ def test_query_counts_constant_when_members_invitations_and_requests_grow(client
     grow(27)
     large = [queries(url) for url in urls]
     assert_queries(QUERIES, small=small, large=large)
+
+
+def test_the_removal_page_queries_stay_constant_as_members_grow(client, network_people):
+    network, _other, people = network_people
+    membership = Membership.objects.get(network=network, user=people["member"])
+    client = client_for(client, people["facilitator"])
+    url = reverse("manage-remove", args=[network.slug, membership.pk])
+
+    def grow(n):
+        organisation = make_organisation()
+        for _ in range(n):
+            make_membership(network, make_user(), "member", organisation)
+
+    grow(3)
+    small = queries_for(client, url)
+    grow(27)
+    large = queries_for(client, url)
+    assert_queries(REMOVE_PAGE_QUERIES, small=small, large=large)

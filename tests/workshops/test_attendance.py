@@ -11,6 +11,7 @@ from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.factories import make_membership, make_network, make_organisation, make_user, make_workshop
 from workshops import registrations
 from workshops.models import Registration
+from workshops.views.rsvp import NAMES_SHOWN
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 ATTENDANCE_PAGE_QUERIES = {False: 17, True: 17}
@@ -144,7 +145,10 @@ def test_marking_sets_everyone_listed_and_creates_blank_answers(client, people):
         {"people": [member.pk, contact.pk, facilitator.pk], "attended": [contact.pk, facilitator.pk]},
     )
 
-    assert messages_of(response) == ["Läsnäolo tallennettu: 2 / 3 jäsentä osallistui."]
+    assert messages_of(response) == [
+        "Läsnäolo tallennettu. Merkitty osallistuneeksi: 2 (fasilitaattori@example.fi, yhteys@example.fi). "
+        "Osallistui nyt 2 / 3 jäsentä."
+    ]
     assert attended(workshop) == {member.pk: False, contact.pk: True, facilitator.pk: True}
     blank = Registration.objects.get(workshop=workshop, user=facilitator)
     assert blank.response == "" and not blank.waitlisted
@@ -154,9 +158,43 @@ def test_marking_sets_everyone_listed_and_creates_blank_answers(client, people):
     assert f'value="{contact.pk}" id="attended-{contact.pk}" checked' in content
     assert f'value="{member.pk}" id="attended-{member.pk}">' in content
 
-    # Marking again changes only what changed.
-    client.post(attendance_url(workshop), {"people": [member.pk, contact.pk, facilitator.pk], "attended": [member.pk]})
+    # Marking again changes only what changed, and says what.
+    response = client.post(
+        attendance_url(workshop), {"people": [member.pk, contact.pk, facilitator.pk], "attended": [member.pk]}
+    )
     assert attended(workshop) == {member.pk: True, contact.pk: False, facilitator.pk: False}
+    assert messages_of(response) == [
+        "Läsnäolo tallennettu. Merkitty osallistuneeksi: 1 (jasen@example.fi). "
+        "Poistettu merkintä: 2 (fasilitaattori@example.fi, yhteys@example.fi). Osallistui nyt 1 / 3 jäsentä."
+    ]
+
+    # Saving without a change says so.
+    client.get(attendance_url(workshop))  # shows (and so clears) the message above
+    response = client.post(
+        attendance_url(workshop), {"people": [member.pk, contact.pk, facilitator.pk], "attended": [member.pk]}
+    )
+    assert messages_of(response) == ["Läsnäoloon ei tullut muutoksia: 1 / 3 jäsentä osallistui."]
+
+
+def test_the_message_counts_instead_of_naming_many(client, people):
+    network, _other, people = people
+    workshop = started(network)
+    many = [make_membership(network, make_user()).user.pk for _ in range(NAMES_SHOWN + 1)]
+    client = client_for(client, people["facilitator"])
+
+    response = client.post(attendance_url(workshop), {"people": many, "attended": many})
+
+    assert messages_of(response) == [
+        f"Läsnäolo tallennettu. Merkitty osallistuneeksi: {NAMES_SHOWN + 1}. "
+        f"Osallistui nyt {NAMES_SHOWN + 1} / {NAMES_SHOWN + 1} jäsentä."
+    ]
+
+
+def test_the_save_button_stays_within_reach(client, people):
+    network, _other, people = people
+    workshop = started(network)
+    content = client_for(client, people["facilitator"]).get(attendance_url(workshop)).content.decode()
+    assert 'class="form-actions form-actions--sticky"' in content
 
 
 def test_ids_of_people_outside_the_network_are_ignored_with_a_message(client, people):
@@ -174,7 +212,7 @@ def test_ids_of_people_outside_the_network_are_ignored_with_a_message(client, pe
 
     assert messages_of(response) == [
         "5 henkilöä ohitettiin, koska he eivät ole verkoston jäseniä.",
-        "Läsnäolo tallennettu: 1 / 1 jäsentä osallistui.",
+        "Läsnäolo tallennettu. Merkitty osallistuneeksi: 1 (jasen@example.fi). Osallistui nyt 1 / 1 jäsentä.",
     ]
     assert attended(workshop) == {people["member"].pk: True}
 

@@ -362,9 +362,11 @@ def test_a_facilitator_cannot_answer_their_own_networks_feedback(client, held):
     assert (shown.status_code, sent.status_code) == (403, 403)
     assert NOT_FOR_FACILITATORS in sent.content.decode()
     assert not Feedback.objects.exists()
+    # The workshop page does not ask them at all: they see where feedback stands and the results' link.
     page = client.get(workshop_url(network, workshop)).content.decode()
-    assert NOT_FOR_FACILITATORS in page
+    assert NOT_FOR_FACILITATORS not in page
     assert "Anna palautetta" not in page
+    assert results_url(network, workshop) in page
 
 
 def test_while_feedback_is_open_nothing_tells_a_new_answer(client, held):
@@ -598,7 +600,8 @@ def test_the_workshop_page_tells_each_person_where_feedback_stands(client, held)
     assert f"Palaute on auki {closes:%-d.%-m.%Y %H:%M} asti." in facilitator
     assert results_url(network, workshop) in facilitator
     assert "Palautteen tulokset (" not in facilitator
-    assert NOT_FOR_STAFF in staff and "Anna palautetta" not in staff
+    assert NOT_FOR_STAFF not in staff and "Anna palautetta" not in staff  # not asked
+    assert results_url(network, workshop) in staff
 
 
 def test_the_workshop_page_says_nothing_of_feedback_before_the_start(client, network_people):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discussions.models import Room
+from networks.actions import request_to_join
 from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.factories import make_membership, make_network, make_organisation, make_user, make_workshop
 from workshops.models import Feedback, FeedbackRespondent, Registration, Submission, Task
@@ -130,6 +131,46 @@ def test_the_dashboard_counts_down_to_the_next_workshop_and_open_tasks(client, n
     assert "aikaa 2 päivää" in page
     assert "Alkuun 4 päivää" in page or "Alkuun 5 päivää" in page
     assert "Et ole vielä kertonut, tuletko." in page
+
+
+def test_facilitators_are_not_asked_whether_they_come(client, network_people):
+    network, _other, people = network_people
+    workshop = make_workshop(network, days_from_now=5)
+    task = make_task(workshop, title="Pilotin kuvaus")
+    Registration.objects.create(workshop=workshop, user=people["member"], response="yes")
+    Submission.objects.create(task=task, user=people["member"], text="Vastaus")
+    rsvp = reverse("workshop-rsvp", args=[network.slug, workshop.pk])
+    attendance = reverse("workshop-attendance", args=[network.slug, workshop.pk])
+    answers = reverse("task-answers", args=[network.slug, task.pk])
+    pages = [reverse("space", args=[network.slug]), *urls(network, workshop).values()]
+
+    for role in ("facilitator", "staff"):
+        dashboard, workshops, page = (client_for(client, people[role]).get(target).content.decode() for target in pages)
+        for content in (dashboard, workshops, page):
+            assert "Et ole vielä kertonut, tuletko." not in content, role
+            assert "Ei vielä vastattu" not in content, role
+        assert f'action="{rsvp}"' not in page and "Tuletko työpajaan?" not in page
+        assert "Ei vastannut" in page and attendance in page  # the contact has not answered
+        assert "1 ei ole vastannut" in dashboard and "Tulossa 1 jäsen" in dashboard
+        assert attendance in dashboard and answers in dashboard and "1 vastaus" in dashboard
+
+    member_pages = [client_for(client, people["contact"]).get(target).content.decode() for target in pages]
+    assert all("Et ole vielä kertonut, tuletko." in content for content in member_pages)
+    assert f'action="{rsvp}"' in member_pages[2] and attendance not in member_pages[2]
+
+
+def test_the_join_requests_panel_is_a_notice_only_when_requests_wait(client, network_people):
+    network, _other, people = network_people
+    client_for(client, people["facilitator"])
+    dashboard = reverse("space", args=[network.slug])
+
+    content = client.get(dashboard).content.decode()
+    assert "space-panel--notice" not in content
+    assert "Käsittelyä odottavia liittymispyyntöjä ei ole." in content
+
+    request_to_join(network, make_user(), make_organisation(), "Mukaan!")
+    content = client.get(dashboard).content.decode()
+    assert "space-panel--notice" in content and "1 liittymispyyntö odottaa käsittelyä." in content
 
 
 def grow(network, workshops, size):

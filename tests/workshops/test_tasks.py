@@ -28,6 +28,7 @@ from workshops.notifications import mail_once, member_users
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 TASK_PAGE_QUERIES = {(role, visible): 15 for role in ("member", "facilitator") for visible in (False, True)}
 OVERVIEW_QUERIES = {"person": 15, "organisation": 15}
+REMIND_PAGE_QUERIES = {"person": 15, "organisation": 15}
 WORKSHOP_PAGE_QUERIES = {"member": 19, "facilitator": 19}
 
 
@@ -719,7 +720,7 @@ def test_the_overview_shows_who_has_and_has_not_answered_per_organisation(client
     assert "1/3 jäsenestä on vastannut" in content
     assert f"{url('task', network, task.pk)}#vastaus-{submission.pk}" in content
     assert "Kalle Kemi" in content
-    assert "Ei lähetetty" in content
+    assert "Muistutusta ei ole vielä lähetetty." in content
 
 
 def test_the_overview_of_an_organisation_task(client, setup):
@@ -784,6 +785,82 @@ def test_a_reminder_goes_to_notifiable_members_who_have_not_answered(client, set
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("task-remind", network, task.pk))
     assert len(mail.outbox) == 4
+
+
+def test_the_reminder_asks_first_and_says_to_whom(client, setup, django_capture_on_commit_callbacks):
+    network, _workshop, task, people = setup
+    quiet = make_membership(network, make_user("hiljainen@example.fi", discussion_email="never")).user
+    answer(task, people["member"])
+    client_for(client, people["facilitator"])
+    remind_url = url("task-remind", network, task.pk)
+
+    overview = client.get(url("task-answers", network, task.pk)).content.decode()
+    assert f'href="{remind_url}"' in overview and f'action="{remind_url}"' not in overview
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(remind_url)
+    content = page.content.decode()
+    assert page.status_code == 200 and mail.outbox == []  # looking sends nothing
+    assert content.count("<h1") == 1
+    assert "Muistutus lähetetään 1 henkilölle" in content
+    assert people["contact"].email in content  # who gets it
+    assert quiet.email in content and "eivät ota vastaan sähköposti-ilmoituksia" in content  # who does not
+    assert people["member"].email not in content  # answered
+    assert f'action="{remind_url}"' in content and "Lähetä muistutus 1 henkilölle" in content
+    assert f'href="{url("task-answers", network, task.pk)}"' in content  # cancel
+    assert "Muistutusta ei ole vielä lähetetty." in content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remind_url)
+    task.refresh_from_db()
+    assert (task.reminded_recipients, [email.to for email in mail.outbox]) == (1, [[people["contact"].email]])
+    sent_at = timezone.localtime(task.reminded).strftime("%-d.%-m.%Y %H:%M")
+    for target in (remind_url, url("task-answers", network, task.pk)):
+        content = client.get(target).content.decode()
+        assert "Viimeksi lähetetty" in content and f"{sent_at}</time> (1 henkilölle)" in content
+    content = client.get(remind_url).content.decode()
+    assert "Seuraavan muistutuksen voi lähettää" in content and f'action="{remind_url}"' not in content
+
+
+def test_a_double_submitted_reminder_is_sent_once(client, setup, django_capture_on_commit_callbacks):
+    network, _workshop, task, people = setup
+    client_for(client, people["facilitator"])
+    remind_url = url("task-remind", network, task.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(remind_url)
+        second = client.post(remind_url)
+
+    assert len(mail.outbox) == 2  # member and contact, once each
+    assert "Muistutus lähti" in messages_of(first)[0]
+    assert messages_of(second)[-1].startswith("Muistutusta ei lähetetty. Tehtävästä on jo muistutettu")
+    assert Task.objects.get(pk=task.pk).reminded_recipients == 2
+
+
+def test_a_reminder_within_the_cooldown_is_refused_without_email(client, setup, django_capture_on_commit_callbacks):
+    network, _workshop, task, people = setup
+    reminded = timezone.now() - timedelta(hours=settings.TASK_REMINDER_COOLDOWN_HOURS) + timedelta(minutes=5)
+    Task.objects.filter(pk=task.pk).update(reminded=reminded, reminded_recipients=2)
+    client_for(client, people["staff"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("task-remind", network, task.pk))
+
+    assert response.status_code == 302
+    assert "Yritä uudelleen 5 minuutin kuluttua." in messages_of(response)[-1]
+    assert mail.outbox == []
+    assert Task.objects.get(pk=task.pk).reminded == reminded
+
+
+def test_a_member_cannot_send_or_see_the_reminder(client, setup, django_capture_on_commit_callbacks):
+    network, _workshop, task, people = setup
+    for role in ("member", "contact"):
+        client_for(client, people[role])
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(url("task-remind", network, task.pk)).status_code == 403
+            assert client.post(url("task-remind", network, task.pk)).status_code == 403
+    assert mail.outbox == []
+    assert Task.objects.get(pk=task.pk).reminded is None
 
 
 def test_a_reminder_of_an_organisation_task_skips_organisations_that_answered(
@@ -900,6 +977,7 @@ EXPECTED = {
     ("task-edit", "get"): {"member": 403, "contact": 403, "facilitator": 200},
     ("task-edit", "post"): {"member": 403, "contact": 403, "facilitator": 302},
     ("task-answers", "get"): {"member": 403, "contact": 403, "facilitator": 200},
+    ("task-remind", "get"): {"member": 403, "contact": 403, "facilitator": 200},
     ("task-remind", "post"): {"member": 403, "contact": 403, "facilitator": 302},
     ("task-file", "get"): {"member": 200, "contact": 404, "facilitator": 200},
     ("task-file-delete", "post"): {"member": 302, "contact": 404, "facilitator": 302},
@@ -951,7 +1029,7 @@ def test_permission_matrix(client, setup, private_root, role, view, method):
         ("task", "delete"),
         ("task-edit", "patch"),
         ("task-answers", "post"),
-        ("task-remind", "get"),
+        ("task-remind", "put"),
         ("task-file", "post"),
         ("task-file-delete", "get"),
     ],
@@ -1043,6 +1121,30 @@ def test_answers_overview_queries_stay_constant(client, setup, answered_by):
     grow_answers(27)
     large = queries_for(client, target)
     assert_queries(OVERVIEW_QUERIES[answered_by], small=small, large=large)
+
+
+@pytest.mark.parametrize("answered_by", ["person", "organisation"])
+def test_reminder_page_queries_stay_constant(client, setup, answered_by):
+    network, _workshop, task, people = setup
+    Task.objects.filter(pk=task.pk).update(answered_by=answered_by)
+    task.refresh_from_db()
+    client_for(client, people["facilitator"])
+    target = url("task-remind", network, task.pk)
+
+    def grow_members(members):
+        organisations = [make_organisation() for _ in range(max(1, members // 3))]
+        for n in range(members):
+            organisation = organisations[n % len(organisations)]
+            user = make_user(first_name="Jäsen", last_name=f"N{n}", discussion_email="never" if n % 4 == 0 else "daily")
+            make_membership(network, user, "member", organisation)
+            if n % 3 == 0 and not Submission.objects.filter(task=task, organisation=organisation).exists():
+                answer(task, user, "Vastaus", organisation=organisation if task.per_organisation else None)
+
+    grow_members(3)
+    small = queries_for(client, target)
+    grow_members(27)
+    large = queries_for(client, target)
+    assert_queries(REMIND_PAGE_QUERIES[answered_by], small=small, large=large)
 
 
 @pytest.mark.parametrize("role", ["member", "facilitator"])

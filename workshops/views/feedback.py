@@ -34,12 +34,12 @@ TEMPLATE = "workshops/feedback/give.html"
 
 def feedback_context(request, access, workshop):
     """The feedback part of the workshop page: nothing before the start; then for a member the link to the
-    form, thanks, or why they do not answer; for facilitators whether feedback is open (until when) and
-    the link to the results — never how many have answered. One query."""
+    form, thanks, or why they do not answer; for facilitators and staff, who are not asked, whether feedback is
+    open (until when) and the link to the results — never how many have answered. One query."""
     state = feedback_state(workshop, request.user)
     show = state.started and (not workshop.cancelled or access.is_facilitator)
     refusal = None
-    if show and not state.answered:
+    if show and not state.answered and not access.is_facilitator:
         try:
             check_can_answer(access, state)
         except FeedbackRefused as error:

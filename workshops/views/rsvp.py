@@ -23,11 +23,13 @@ from ..forms.rsvp import AttendanceForm, RsvpForm
 from ..models import Registration
 from .common import get_workshop
 
+NAMES_SHOWN = 5  # the attendance message names the people it changed up to this many
+
 
 @dataclass
 class RsvpState:
-    """What the workshop page's RSVP part shows. `can_respond`: an active member (staff who are not members
-    see the figures but take no places)."""
+    """What the workshop page's RSVP part shows. `can_respond`: a member who answers (facilitators and staff
+    see the figures instead: `not_answered` is set for them, and they are not asked)."""
 
     registration: Registration | None
     capacity: int | None
@@ -36,6 +38,7 @@ class RsvpState:
     closed_reason: str | None
     can_respond: bool
     form: RsvpForm | None
+    not_answered: int | None = None
 
     @property
     def status(self):
@@ -48,8 +51,21 @@ class RsvpState:
 
 def rsvp_context(request, access, workshop):
     """The RSVP part's context: {"rsvp": RsvpState}. Two queries, three for someone in line."""
-    registration = Registration.objects.filter(workshop=workshop, user=request.user).first()
     closed = registrations.answers_refusal(workshop)
+    if access.is_facilitator:
+        return {
+            "rsvp": RsvpState(
+                registration=None,
+                capacity=workshop.capacity,
+                counts=registrations.counts(workshop),
+                position=None,
+                closed_reason=closed.message if closed is not None else None,
+                can_respond=False,
+                form=None,
+                not_answered=registrations.not_answered(workshop, access.network),
+            )
+        }
+    registration = Registration.objects.filter(workshop=workshop, user=request.user).first()
     can_respond = access.membership is not None
     form = None
     if can_respond and closed is None:
@@ -190,9 +206,27 @@ def _save_attendance(request, access, workshop):
             )
             % {"count": marked.skipped},
         )
+    totals = {"attended": marked.attended, "listed": marked.listed}
+    if not (marked.marked or marked.unmarked):
+        messages.info(
+            request, _("Läsnäoloon ei tullut muutoksia: %(attended)d / %(listed)d jäsentä osallistui.") % totals
+        )
+        return back
+    changes = []
+    if marked.marked:
+        changes.append(_("Merkitty osallistuneeksi: %(who)s.") % {"who": _who(marked.marked)})
+    if marked.unmarked:
+        changes.append(_("Poistettu merkintä: %(who)s.") % {"who": _who(marked.unmarked)})
     messages.success(
         request,
-        _("Läsnäolo tallennettu: %(attended)d / %(listed)d jäsentä osallistui.")
-        % {"attended": marked.attended, "listed": marked.listed},
+        _("Läsnäolo tallennettu. %(changes)s Osallistui nyt %(attended)d / %(listed)d jäsentä.")
+        % {"changes": " ".join(changes), **totals},
     )
     return back
+
+
+def _who(users):
+    """The number of people, and their names when there are few: 2 (Aino Aalto, Eero Esimerkki)."""
+    if len(users) > NAMES_SHOWN:
+        return str(len(users))
+    return f"{len(users)} ({', '.join(user.display_name for user in users)})"

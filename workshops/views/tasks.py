@@ -275,10 +275,22 @@ def answers(request, access, task_id):
     return TemplateResponse(request, "workshops/tasks/answers.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @facilitator_required
 def remind(request, access, task_id):
+    """GET: who the reminder goes to, who it leaves out and when the last one went; the POST sends it (at most
+    once per cooldown, decided under the task's lock)."""
     task = get_task(access.network, task_id)
+    if request.method != "POST":
+        context = {
+            "access": access,
+            "active_tab": "workshops",
+            "task": task,
+            "workshop": task.workshop,
+            "audience": actions.reminder_audience(actions.AnswerStatus(task, access.network)),
+            "next_reminder": actions.next_reminder(task),
+        }
+        return TemplateResponse(request, "workshops/tasks/remind_confirm.html", context)
     try:
         pending, sent = actions.send_reminder(task, access.network)
     except actions.TaskClosed:
