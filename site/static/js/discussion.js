@@ -22,3 +22,19 @@ const root = document.querySelector("[data-discussion]");
 if (root && "WebSocket" in window) {
     new DiscussionClient(root);
 }
+
+// Phone first: on a narrow screen the compose section sticks to the bottom of the screen (discussion.css);
+// the page opens with the room's newest message just above it, unless the address names a message.
+function showNewestAboveComposer() {
+    const log = root?.querySelector("[data-log]");
+    const compose = root?.querySelector(".discussion__compose");
+    if (!log || !compose || window.location.hash || !window.matchMedia("(max-width: 47.99em)").matches) {
+        return;
+    }
+    const overlap = log.parentElement.getBoundingClientRect().bottom - compose.getBoundingClientRect().top;
+    if (overlap > 0) {
+        window.scrollBy({ top: overlap + 8, behavior: "instant" });
+    }
+}
+
+showNewestAboveComposer();
