@@ -118,6 +118,7 @@ def test_reading_the_room_clears_it_from_the_start_page(client, site_tree):
     discussion_actions.mark_read(me, general_room(network), message.seq)
     page = client.get(START).content.decode()
     assert "1 uusi" not in page and "Olet lukenut kaikki viestit." in page
+    assert "Maininnat ja vastaukset" not in page  # nothing to show: no empty panel before the networks
 
 
 def test_a_facilitator_sees_what_needs_them_instead_of_member_prompts(client, site_tree):
