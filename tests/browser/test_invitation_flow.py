@@ -121,7 +121,7 @@ def test_facilitator_tools_and_invitation_pages_pass_axe(live_server, demo_site,
     # The facilitator tools.
     sign_in(page, live_server, facilitator)
     check("members", reverse("manage-members", args=[network.slug]))
-    page.get_by_role("button", name="Poista verkostosta… Jaana Jäsen 0").click()
+    page.get_by_role("link", name="Poista verkostosta… Jaana Jäsen 0").click()
     page.wait_for_load_state()
     check("remove, confirmation")
     check("invitations", reverse("manage-invitations", args=[network.slug]))

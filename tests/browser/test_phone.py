@@ -16,7 +16,8 @@ from django.db import connection
 from django.urls import reverse
 
 from discussions import actions
-from networks.models import NetworkIndexPage, NetworkPage
+from networks.models import Membership, NetworkIndexPage, NetworkPage
+from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import ensure_wagtail_root
 from workshops.models import Task, WorkshopPage
@@ -25,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FACILITATOR = "fasilitaattori@demo.verkostamo.fi"
 MEMBER = "mikko.tyrnava@demo.verkostamo.fi"
+STAFF = "ohjelmatoimisto@demo.verkostamo.fi"
 PHONE = {"width": 375, "height": 667}
 NARROWEST = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -78,6 +80,7 @@ def phone_site():
         "materials": reverse("space-materials", args=[slug]),
         "rooms": reverse("discussion", args=[slug]),
         "room": reverse("discussion-room", args=[slug, room.pk]),
+        "discussion-search": reverse("discussion-search", args=[slug]) + "?q=kokeilu",
         "task": reverse("task", args=[slug, task.pk]),
     }
     facilitator_pages = {
@@ -87,12 +90,17 @@ def phone_site():
         "answers": reverse("task-answers", args=[slug, task.pk]),
         "attendance": reverse("workshop-attendance", args=[slug, workshop.pk]),
         "figures": reverse("network-figures", args=[slug]),
+        "remove-confirmation": reverse(
+            "manage-remove", args=[slug, Membership.objects.active().get(network=network, user=member).pk]
+        ),
+        "reminder-confirmation": reverse("task-remind", args=[slug, task.pk]),
     }
     return {
         "public": public,
         "member": member_pages,
         "facilitator": {**member_pages, **facilitator_pages},
-        "users": {"member": member, "facilitator": facilitator},
+        "staff": {"office-join-requests": reverse("office-join-requests"), "start": reverse("start")},
+        "users": {"member": member, "facilitator": facilitator, "staff": User.objects.get(email=STAFF)},
     }
 
 
@@ -294,3 +302,40 @@ def test_a_room_keeps_the_composer_and_the_newest_message_on_a_phone(live_server
             assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
         finally:
             page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_the_pages_of_the_everyday_experience_pass_axe_at_both_widths(live_server, browser, site, viewport):
+    """The pages issue 13 added or changed: the start page, the discussion search, the confirmation pages, the
+    office's queue — at a phone's width and a desktop's (axe is injected, so the CSP is bypassed)."""
+    pages = {
+        "member": ["start", "room", "discussion-search", "space"],
+        "facilitator": ["start", "space", "members", "remove-confirmation", "reminder-confirmation", "attendance"],
+        "staff": ["office-join-requests", "start"],
+    }
+    failures = {}
+    for who, names in pages.items():
+        page = new_page(browser, viewport, live_server, site["users"][who], bypass_csp=True)
+        try:
+            for name in names:
+                response = page.goto(live_server.url + site[who][name])
+                assert response.status == 200, (who, name, response.status)
+                scan(page, failures, f"{who}: {name}")
+        finally:
+            page.context.close()
+    assert not failures, failures
+
+
+def test_removing_a_member_asks_first_and_says_what_will_happen(live_server, browser, site):
+    page = new_page(browser, PHONE, live_server, site["users"]["facilitator"])
+    try:
+        page.goto(live_server.url + site["facilitator"]["members"])
+        page.get_by_role("link", name="Poista verkostosta… Mikko").first.click()
+        page.wait_for_url("**/poista/")
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert "Mikko" in page.locator("main").inner_text()
+        page.get_by_role("link", name="Peruuta").click()
+        page.wait_for_url("**/jasenet/")
+        assert Membership.objects.active().filter(user=site["users"]["member"]).exists()
+    finally:
+        page.context.close()

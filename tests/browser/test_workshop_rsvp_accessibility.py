@@ -68,7 +68,10 @@ def test_attendance_page_passes_axe(live_server, page, full_workshop):
     page.get_by_role("checkbox", name=people[0].display_name).check()
     page.get_by_role("button", name="Tallenna läsnäolo").click()
     page.wait_for_load_state()
-    assert "Läsnäolo tallennettu: 1 / 5 jäsentä osallistui." in page.content()
+    assert (
+        f"Läsnäolo tallennettu. Merkitty osallistuneeksi: 1 ({people[0].display_name}). Osallistui nyt 1 / 5 jäsentä."
+        in page.content()
+    )
     scan(page, failures, "marked, with the message")
 
     assert not failures, failures

@@ -126,7 +126,7 @@ def test_the_page_answers_with_marked_results(searched, two_servers):
         two_servers[1], "GET", result["url"] + "?q=" + quote(f"laskut {tag}"), {"sessionid": result["session"]}
     )
     assert status == 200, body[:500]
-    assert f"#viesti-{result['ids']['invoices']}" in body
+    assert f"/viesti/{result['ids']['invoices']}/" in body  # the message's own address
     assert "<mark>laskujen</mark>" in body
     status, _headers, body = request(two_servers[0], "GET", result["url"] + "?q=%00", {"sessionid": result["session"]})
     assert status == 400
