@@ -5,23 +5,12 @@ localisation with Django's i18n_patterns). A page without a translation in a lan
 language's prefix — the Finnish page, with the interface in the language and a notice (home.views.serve).
 """
 
-from urllib.parse import urlsplit, urlunsplit
-
 from django.conf import settings
-from django.urls import reverse
-from django.utils import translation
 from wagtail.models import Locale, Page
 
+from core.pages import fallback_url
 
-def fallback_url(page: Page, language: str, request=None) -> str:
-    """The address of ``page`` (a page in the default language) under ``language``'s prefix: "/sv/<its path>"."""
-    url = page.get_url(request)
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    with translation.override(language):
-        path = reverse("wagtail_serve", args=[parts.path.lstrip("/")])
-    return urlunsplit(parts._replace(path=path))
+__all__ = ["fallback_url", "url_in_language"]
 
 
 def url_in_language(page: Page, language: str, request=None) -> str:

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page, Site
 
-from home.languages import fallback_url
+from core.pages import fallback_url, url_here
 
 register = template.Library()
 
@@ -130,6 +130,13 @@ def page_alternates(context):
     if default:
         links.append({"language": "x-default", "url": default[0]})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def page_url_here(context, page):
+    """The page's address in the interface's language (core.pages.url_here): a Finnish page listed under /sv/
+    links to its /sv/ address, where it says that it is only in Finnish."""
+    return url_here(page, context.get("request"))
 
 
 @register.filter

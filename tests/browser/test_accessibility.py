@@ -42,6 +42,7 @@ def test_every_page_type_passes_axe(live_server, demo_site, page):
         "search, nothing found": "/haku/?q=zzzzyyyy",
         "not found": "/ei-tallaista-sivua/",
         "home in Swedish": "/sv/",
+        "network index in Swedish": "/sv/verkostot/",
         "network in English": "/en/verkostot/lean/",
         "only in Finnish, under /sv/": "/sv/verkostot/tuju/",
     }

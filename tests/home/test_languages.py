@@ -211,3 +211,22 @@ def test_path_language():
     assert path_language("/") == "fi"
     for unprefixed in ("/oma/", "/tili/login/", "/admin/", "/verkostot/latu/tila/", "/sitemap.xml", "/i18n/setlang/"):
         assert path_language(unprefixed) is None, unprefixed
+
+
+class TranslatedIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo_content()
+
+    def test_a_translated_index_lists_every_network_once(self):
+        finnish = self.client.get("/verkostot/", HTTP_HOST="localhost").content.decode()
+        for language in ("sv", "en"):
+            with self.subTest(language):
+                html = self.client.get(f"/{language}/verkostot/", HTTP_HOST="localhost").content.decode()
+                cards = re.findall(r'<h3 class="card__title"( lang="fi")?><a href="([^"]+)">', html)
+                self.assertEqual(len(cards), len(re.findall(r'<h3 class="card__title"', finnish)))
+                links = {href: marked for marked, href in cards}
+                self.assertEqual(len(links), len(cards))
+                self.assertTrue(all(href.startswith(f"/{language}/verkostot/") for href in links), links)
+                self.assertEqual(links[f"/{language}/verkostot/latu/"], "")  # translated: in the language
+                self.assertEqual(links[f"/{language}/verkostot/tuju/"], ' lang="fi"')  # only in Finnish
