@@ -512,7 +512,7 @@ def history_timings(sizes, runs=15):
     from discussions.queries import messages_before
     from networks.models import NetworkPage
 
-    network = NetworkPage.objects.get(slug=HISTORY_NETWORK)
+    network = NetworkPage.objects.get(locale__language_code="fi", slug=HISTORY_NETWORK)
     author = get_user_model().objects.create_user("bench-history@bench.invalid", None, first_name="Historia")
     rooms = {}
     for size in sizes:

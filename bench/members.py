@@ -34,7 +34,7 @@ def signed_in_members(slug, count, prefix):
     from networks.actions import add_member
     from networks.models import NetworkPage
 
-    network = NetworkPage.objects.get(slug=slug)
+    network = NetworkPage.objects.get(locale__language_code="fi", slug=slug)
     people = []
     for n in range(count):
         user = get_user_model().objects.create_user(

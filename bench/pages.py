@@ -55,10 +55,10 @@ def main():
         from workshops.models import WorkshopPage
 
         client = Client()
-        network = NetworkPage.objects.live().get(slug="lean")
+        network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
         urls = {
             "home": "/",
-            "network index": NetworkIndexPage.objects.get().url,
+            "network index": NetworkIndexPage.objects.get(locale__language_code="fi").url,
             "network": network.url,
             "workshop": WorkshopPage.objects.live().child_of(network).first().url,
             "search": "/haku/?q=lean",

@@ -88,7 +88,7 @@ def main():
             median, p95, queries = measure(client, reverse("start"))
             print(f"{'Oma Verkostamo':<22} {count:>9} {median * 1000:>10.1f} {p95 * 1000:>8.1f} {queries:>8}")
 
-        network = NetworkPage.objects.live().get(slug="latu")
+        network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
         room = Room.objects.get(network=network, kind=Room.Kind.GENERAL)
         url = reverse("discussion-search", args=[network.slug]) + "?q=lasku"
         print(f"\n{'discussion search':<22} {'messages':>9} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")

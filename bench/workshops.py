@@ -84,7 +84,7 @@ def main():
         from networks.models import Membership, NetworkPage
         from workshops.models import Task, WorkshopPage
 
-        network = NetworkPage.objects.live().get(slug="latu")
+        network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
         workshops = WorkshopPage.objects.live().child_of(network).order_by("start")
         past, upcoming = workshops.first(), workshops.last()
         task = Task.objects.filter(workshop=past).first()

@@ -1,4 +1,5 @@
-from django.urls import include, path
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
@@ -6,9 +7,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from config.media import serve_public_media
 from home import views as home_views
+from home.sitemap import TranslatedSitemap
 from networks.chooser import VisibleChosenPagesView
 from networks.urls import invitation_urlpatterns, office_patterns
 from spaces import views as space_views
@@ -21,9 +24,10 @@ urlpatterns = [
     path("admin/choose-page/chosen-multiple/", require_admin_access(VisibleChosenPagesView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The switcher: on a public page, to its translation (home.views.set_language); the cookie as Django sets it.
+    path("i18n/setlang/", home_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("haku/", home_views.search, name="search"),
     path("oma/", space_views.start, name="start"),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
     # password, two-factor authentication).
@@ -34,12 +38,19 @@ urlpatterns = [
     path("luvut/", include(programme_patterns)),
     path("liittymispyynnot/", include(office_patterns)),
     *invitation_urlpatterns,
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": TranslatedSitemap}}),
     # Public images only, and only where the app serves media itself (SERVE_MEDIA); every other path under
     # /media/ is 404 in every mode. Private documents go through the checked view under /documents/.
     path("media/<path:path>", serve_public_media),
-    path("", include(wagtail_urls)),
-]
+] + i18n_patterns(
+    # The public pages and the site search have an address per language: Finnish unprefixed, /sv/ and /en/
+    # (docs/architecture.md, "Languages"). Everything above stays unprefixed in the person's language.
+    path("haku/", home_views.search, name="search"),
+    *[pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"],
+    # Wagtail's serve, falling back to the Finnish page where a page has no translation.
+    re_path(serve_pattern, home_views.serve, name="wagtail_serve"),
+    prefix_default_language=False,
+)
 
 # A database that does not answer is a friendly 503 wherever it fails, a middleware included.
 handler500 = "config.unavailable.server_error"

@@ -221,12 +221,25 @@ class DemoLoad:
         self.report.add(kind, outcome)
         return instance
 
-    def sync_page(self, kind: str, parent: Page, model, values: dict, *, relations=None, existing=None):
+    def sync_page(
+        self,
+        kind: str,
+        parent: Page,
+        model,
+        values: dict,
+        *,
+        relations=None,
+        existing=None,
+        translation_of=None,
+        locale=None,
+    ):
         """Create, update or leave alone one page under ``parent``; return it fresh from the database.
 
         ``existing`` is the page to update when it is not found by its slug under ``parent`` (e.g. the one page
         of a type with ``max_count = 1``). ``relations`` are the page's many-to-many fields (a list of objects)
         and child relations (a list of rows, each a dict of field values), compared and written with the page.
+        With ``translation_of`` and ``locale``, a page created is that page's translation (same translation_key);
+        ``parent`` is then the translation of its parent, and ``existing`` its translation if there is one.
         """
         relations = relations or {}
         values = _prepare(model, values)
@@ -241,6 +254,9 @@ class DemoLoad:
 
         if existing is None:
             page = model(live=False, **values)
+            if translation_of is not None:
+                page.locale = locale
+                page.translation_key = translation_of.translation_key
             outcome = "created"
         elif existing.live and not _differs(existing, values) and not _relations_differ(existing, relations):
             self.report.add(kind, "unchanged")

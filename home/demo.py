@@ -1,6 +1,11 @@
 """The home app's demo content, from ``site.json``: the home page, the default Site pointing at it (Wagtail's
 welcome page deleted), the site settings and the standard pages (about, accessibility statement, privacy notice).
 
+``translations.json`` holds, per language code (sv, en), the Swedish and English versions of some pages:
+``home``, ``network_index`` (the networks app's), ``pages`` and ``networks`` (each a list; ``source`` names the
+Finnish page by its slug, the other keys are page fields that replace the Finnish ones). Each is the Finnish
+page's translation (same translation_key, under the translation of its parent, same slug except the home page's).
+
 ``site.json`` holds ``site`` (site name, and hostname/port used only if no default Site exists), ``settings``
 (SiteSettings), ``home`` (the HomePage), ``pages`` (StandardPages under home) and ``network_index``, which the
 networks app loads. The steps run between the networks app's organisations and its network index, and the
@@ -9,7 +14,7 @@ listed in docs/architecture.md).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from core.demo import DemoContentError, page_values, steps
 
@@ -77,3 +82,40 @@ def load_standard_pages(load):
     for spec in load.read("site.json").get("pages", []):
         values = page_values(spec, intro=spec.get("intro", ""), body=spec["body"])
         load.sync_page("standard pages", home, StandardPage, values)
+
+
+def translated_locales(load):
+    """The Locale of each language in translations.json, created if missing (the translations' step does)."""
+    locales = {}
+    for language in load.read("translations.json"):
+        existing = Locale.objects.filter(language_code=language).first()
+        locales[language] = load.sync_object("locales", Locale, existing, {"language_code": language}, {})
+    return locales
+
+
+@steps.register("page translations", order=245, files=("site.json", "translations.json"))
+def load_page_translations(load):
+    """The Swedish and English home page and standard pages (translations.json)."""
+    home = home_page()
+    root = Page.get_first_root_node()
+    finnish = {spec["slug"]: spec for spec in load.read("site.json").get("pages", [])}
+    for language, locale in translated_locales(load).items():
+        content = load.read("translations.json")[language]
+        spec = {**load.read("site.json")["home"], **content["home"]}
+        values = page_values(spec, intro=spec.get("intro", ""), body=spec.get("body", []))
+        translated_home = load.sync_page(
+            "translations",
+            root,
+            HomePage,
+            values,
+            existing=home.get_translation_or_none(locale),
+            translation_of=home,
+            locale=locale,
+        )
+        for translated in content.get("pages", []):
+            source = StandardPage.objects.child_of(home).filter(slug=translated["source"]).first()
+            if source is None or translated["source"] not in finnish:
+                raise DemoContentError(f"Translation of {translated['source']!r}: no such page in site.json.")
+            spec = {**finnish[translated["source"]], **translated}
+            values = page_values(spec, intro=spec.get("intro", ""), body=spec["body"])
+            load.sync_page("translations", translated_home, StandardPage, values, translation_of=source, locale=locale)

@@ -15,12 +15,15 @@ accounts — the people and their memberships (core.demo loads them; the orders 
 ``users.json`` (only with the demo accounts)
     the shared ``password`` and the ``users``: profile fields, ``organisation`` (a name), ``memberships``
     (``{network, role, organisation?}``) and ``listed`` (false for members not worth a line in the output).
+``translations.json``
+    its ``network_index`` and ``networks`` (``source``: the Finnish network's slug, then the page fields that
+    differ) per language: the Finnish pages' translations (home/demo.py describes the file).
 """
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from core.demo import DemoContentError, page_values, steps
 
@@ -95,7 +98,7 @@ def load_networks(load):
             ensure_network_groups(network)
 
 
-def sync_network(load, index, spec, themes, organisations):
+def sync_network(load, index, spec, themes, organisations, *, kind="networks", translation_of=None, locale=None):
     def organisation(name, where):
         if name is None:
             return None
@@ -133,7 +136,55 @@ def sync_network(load, index, spec, themes, organisations):
         ],
         "organisations": [organisation(name, "organisation") for name in spec.get("organisations", [])],
     }
-    return load.sync_page("networks", index, NetworkPage, values, relations=relations)
+    return load.sync_page(
+        kind, index, NetworkPage, values, relations=relations, translation_of=translation_of, locale=locale
+    )
+
+
+@steps.register(
+    "network translations",
+    order=310,
+    files=("themes.json", "organisations.json", "site.json", "networks.json", "translations.json"),
+)
+def load_network_translations(load):
+    """The Swedish and English network index and networks of translations.json (the home app's step 245 made the
+    home page's translations and the locales). A translation has the Finnish network's facilitators,
+    organisations and theme; member spaces, groups and memberships stay with the Finnish network."""
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    organisations = {org.name: org for org in Organisation.objects.all()}
+    index = network_index()
+    networks = demo_networks()
+    finnish = {spec["slug"]: spec for spec in load.read("networks.json")}
+    for language, content in load.read("translations.json").items():
+        locale = Locale.objects.get(language_code=language)
+        home = site_root_page().get_translation_or_none(locale)
+        if home is None:
+            raise DemoContentError(f"The home page has no {language} translation for the network index.")
+        spec = {**load.read("site.json")["network_index"], **content["network_index"]}
+        translated_index = load.sync_page(
+            "translations",
+            home,
+            NetworkIndexPage,
+            page_values(spec, intro=spec.get("intro", "")),
+            existing=index.get_translation_or_none(locale),
+            translation_of=index,
+            locale=locale,
+        )
+        for translated in content.get("networks", []):
+            source = networks.get(translated["source"])
+            if source is None or translated["source"] not in finnish:
+                raise DemoContentError(f"Translation of network {translated['source']!r}: no such network.")
+            spec = {**finnish[translated["source"]], **translated}
+            sync_network(
+                load,
+                translated_index,
+                spec,
+                themes,
+                organisations,
+                kind="translations",
+                translation_of=source,
+                locale=locale,
+            )
 
 
 @steps.register("users", order=500, files=("users.json",), users=True)

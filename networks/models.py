@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Collection, Orderable, Page, PageManager
+from wagtail.models import Collection, Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -91,14 +91,18 @@ class NetworkIndexPage(Page):
         verbose_name_plural = _("verkostojen hakemistot")
 
     def networks(self):
-        return (
-            NetworkPage.objects.live()
-            .public()
-            .child_of(self)
-            .select_related("theme", "partner")
-            .prefetch_related("organisations")
-            .order_by("title")
-        )
+        """The index's networks; a translated index (/sv/verkostot/) also lists the Finnish networks that have no
+        translation in its language (shown in Finnish, linked under its prefix: core.pages.url_here)."""
+        pages = NetworkPage.objects.live().public().child_of(self)
+        default = None
+        if self.locale.language_code != settings.LANGUAGE_CODE:
+            default = self.get_translation_or_none(Locale.get_default())
+        if default is not None:
+            translated = NetworkPage.objects.filter(
+                locale_id=self.locale_id, translation_key=OuterRef("translation_key")
+            )
+            pages = pages | NetworkPage.objects.live().public().child_of(default).exclude(Exists(translated))
+        return pages.select_related("theme", "partner").prefetch_related("organisations").order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -42,6 +43,7 @@ def add_filtered_networks(page, request, context):
     form = NetworkFilterForm(request.GET)
     context["filter_form"] = form
     context["networks"] = paginate(request, form.filter(page.networks()), page.networks_per_page)
+    context["default_language"] = settings.LANGUAGE_CODE  # a network card without translation says it is Finnish
     context["querystring_without_page"] = form.querystring()
 
 

@@ -9,6 +9,7 @@ members, workshops, answers or documents.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -80,8 +81,9 @@ def start(request):
 
 
 def _network_index_url(request):
-    index = NetworkIndexPage.objects.live().first()
-    return index.get_url(request) if index else None
+    """The network index in the language in use (its translation when it has one)."""
+    index = NetworkIndexPage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    return index.localized.get_url(request) if index else None
 
 
 @require_safe

@@ -28,18 +28,23 @@ def scan(page, failures, name):
 
 
 def test_every_page_type_passes_axe(live_server, demo_site, page):
-    network = NetworkPage.objects.live().get(slug="lean")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
     workshop = WorkshopPage.objects.live().child_of(network).first()
+    index = NetworkIndexPage.objects.get(locale__language_code="fi")
     paths = {
         "home": "/",
-        "network index": NetworkIndexPage.objects.get().url,
-        "network index, filtered": NetworkIndexPage.objects.get().url + "?kind=oppimis&status=kaynnissa",
+        "network index": index.url,
+        "network index, filtered": index.url + "?kind=oppimis&status=kaynnissa",
         "network": network.url,
         "workshop": workshop.url,
         "standard page": "/saavutettavuusseloste/",
         "search results": "/haku/?q=lean",
         "search, nothing found": "/haku/?q=zzzzyyyy",
         "not found": "/ei-tallaista-sivua/",
+        "home in Swedish": "/sv/",
+        "network index in Swedish": "/sv/verkostot/",
+        "network in English": "/en/verkostot/lean/",
+        "only in Finnish, under /sv/": "/sv/verkostot/tuju/",
     }
     failures = {}
     for name, path in paths.items():

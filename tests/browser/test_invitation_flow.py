@@ -35,7 +35,7 @@ def facilitator_of(network):
 
 
 def test_invitee_signs_up_through_the_link_and_lands_in_the_member_space(live_server, demo_site, page):
-    network = NetworkPage.objects.live().get(slug="lean")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
     organisation = make_organisation("Kutsukunta")
     invitation, token = create_invitation(
         network, "uusi.jasen@example.fi", "contact", organisation, facilitator_of(network)
@@ -75,7 +75,7 @@ def test_invitee_signs_up_through_the_link_and_lands_in_the_member_space(live_se
 
 
 def test_facilitator_tools_and_invitation_pages_pass_axe(live_server, demo_site, page):
-    network = NetworkPage.objects.live().get(slug="lean")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
     NetworkPage.objects.filter(pk=network.pk).update(status=NetworkPage.Status.OPEN)
     facilitator = facilitator_of(network)
     organisation = make_organisation("Saavutettavuuskunta")
@@ -151,7 +151,7 @@ def test_facilitator_tools_and_invitation_pages_pass_axe(live_server, demo_site,
 
 def test_manage_pages_do_not_scroll_sideways_on_a_phone(live_server, demo_site, browser):
     """Wide tables scroll inside their own region (site/static/css/manage.css, linked from base.html)."""
-    network = NetworkPage.objects.live().get(slug="lean")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
     facilitator = facilitator_of(network)
     for n in range(3):
         member = make_user(f"pitka.nimi.{n}@kuntayhtyma.example.fi", first_name="Maria-Liisa", last_name="Esimerkki")

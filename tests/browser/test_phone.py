@@ -45,7 +45,7 @@ def phone_site():
     from django.contrib.auth import get_user_model
 
     User = get_user_model()  # noqa: N806
-    network = NetworkPage.objects.live().get(slug="latu")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
     facilitator = User.objects.get(email=FACILITATOR)
     member = User.objects.get(email=MEMBER)
     room = actions.ensure_general_room(network)
@@ -60,8 +60,9 @@ def phone_site():
     slug = network.slug
     public = {
         "home": "/",
-        "network-index": NetworkIndexPage.objects.get().url,
-        "network-index-filtered": NetworkIndexPage.objects.get().url + "?kind=oppimis&status=kaynnissa",
+        "network-index": NetworkIndexPage.objects.get(locale__language_code="fi").url,
+        "network-index-filtered": NetworkIndexPage.objects.get(locale__language_code="fi").url
+        + "?kind=oppimis&status=kaynnissa",
         "network": network.url,
         "workshop": workshop.url,
         "standard-page": "/saavutettavuusseloste/",

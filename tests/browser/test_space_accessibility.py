@@ -58,7 +58,7 @@ def add_members_content(workshop, document):
 
 
 def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
-    network = NetworkPage.objects.live().get(slug="latu")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
     facilitator = people_in(network)
     document = get_document_model().objects.create(
         title="Työpajan 1 diat",
@@ -106,8 +106,8 @@ def test_member_space_pages_pass_axe(live_server, demo_site, page, media):
 
 
 def test_join_information_and_members_only_note_pass_axe(live_server, demo_site, page):
-    latu = NetworkPage.objects.live().get(slug="latu")
-    tuju = NetworkPage.objects.live().get(slug="tuju")  # open for applications
+    latu = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
+    tuju = NetworkPage.objects.live().get(locale__language_code="fi", slug="tuju")  # open for applications
     workshop = WorkshopPage.objects.live().child_of(latu).first()
     workshop.members_content = [("paragraph", "<p>Vain jäsenille.</p>")]
     workshop.save_revision().publish()
@@ -129,7 +129,7 @@ def test_join_information_and_members_only_note_pass_axe(live_server, demo_site,
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_start_page_shows_what_waits_at_both_widths(live_server, demo_site, browser, width):
-    network = NetworkPage.objects.live().get(slug="latu")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
     facilitator = people_in(network)
     Task.objects.create(
         workshop=WorkshopPage.objects.live().child_of(network).first(),

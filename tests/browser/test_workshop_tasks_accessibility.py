@@ -42,7 +42,7 @@ def make_task(workshop, **fields):
 
 
 def test_task_pages_pass_axe(live_server, demo_site, page, private_media):
-    network = NetworkPage.objects.live().get(slug="latu")
+    network = NetworkPage.objects.live().get(locale__language_code="fi", slug="latu")
     workshop = WorkshopPage.objects.live().child_of(network).first()
     organisation = make_organisation("Saavutettavuuskunta")
     facilitator = make_user("fasilitaattori@example.fi", first_name="Fanni", last_name="Fasilitaattori")

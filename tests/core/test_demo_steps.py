@@ -16,7 +16,9 @@ APPS_STEPS = [
     ("site settings", 220),
     ("network index", 230),
     ("standard pages", 240),
+    ("page translations", 245),
     ("networks", 300),
+    ("network translations", 310),
     ("workshops", 400),
     ("users", 500),
     ("activity", 600),
@@ -30,7 +32,13 @@ def test_the_apps_steps_run_in_their_declared_order():
     assert [step.name for step in steps.selected(users=False)] == [
         name for name, _order in APPS_STEPS if name not in USER_STEPS
     ]
-    assert steps.files(users=False) == ["themes.json", "organisations.json", "site.json", "networks.json"]
+    assert steps.files(users=False) == [
+        "themes.json",
+        "organisations.json",
+        "site.json",
+        "translations.json",
+        "networks.json",
+    ]
     assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
 
 

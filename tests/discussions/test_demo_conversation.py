@@ -35,7 +35,7 @@ def counts():
 
 def test_each_demo_network_talks_in_its_general_room_and_a_workshops_room(demo):
     for slug in DEMO_NETWORKS:
-        network = NetworkPage.objects.get(slug=slug)
+        network = NetworkPage.objects.get(locale__language_code="fi", slug=slug)
         members = set(Membership.objects.active().filter(network=network).values_list("user_id", flat=True))
         rooms = {room.kind: room for room in Room.objects.filter(network=network) if room.last_seq}
         assert set(rooms) == {Room.Kind.GENERAL, Room.Kind.WORKSHOP}, slug
@@ -71,8 +71,8 @@ def test_mentions_are_handles_of_members_and_link_to_them_but_email_nobody(demo)
 
 
 def test_the_conversation_draws_on_the_programmes_themes_and_is_found_by_the_search(demo):
-    latu = NetworkPage.objects.get(slug="latu")
-    family = NetworkPage.objects.get(slug="perheystavalliset-kuntatyopaikat")
+    latu = NetworkPage.objects.get(locale__language_code="fi", slug="latu")
+    family = NetworkPage.objects.get(locale__language_code="fi", slug="perheystavalliset-kuntatyopaikat")
     texts = " ".join(Message.objects.filter(room__network=latu).values_list("body", flat=True))
     for fact in ("Sipoo", "120 tunnista", "29 tuntiin", "Suupohja", "Fiksu kuntatyö", "strategia", "Työhyvinvointi"):
         assert fact in texts, fact

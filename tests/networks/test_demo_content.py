@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page, PageLogEntry, Revision, Site
+from wagtail.models import Locale, Page, PageLogEntry, Revision, Site
 
 from core.demo import DemoContentError, default_content_dir, load_demo_content
 from home.models import HomePage, SiteSettings, StandardPage
@@ -42,7 +42,9 @@ def loaded(db):
 def test_builds_the_site_from_the_content_folder(loaded):
     home = Site.objects.get(is_default_site=True).root_page.specific
     assert isinstance(home, HomePage)
-    assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists(), "Wagtail's welcome page is gone"
+    # Wagtail's welcome page is gone; the home page's Swedish and English translations are its siblings.
+    assert not Page.objects.filter(depth=2).exclude(translation_key=home.translation_key).exists()
+    assert Page.objects.filter(depth=2, translation_key=home.translation_key).count() == 3
     titles = list(NetworkPage.objects.live().values_list("title", flat=True))
     for name in DOMAIN_NETWORKS:
         assert any(name in title for title in titles), name
@@ -50,7 +52,7 @@ def test_builds_the_site_from_the_content_folder(loaded):
 
 
 def test_every_network_has_a_theme_organisations_and_past_and_upcoming_workshops(loaded):
-    for network in NetworkPage.objects.live():
+    for network in NetworkPage.objects.live().filter(locale=Locale.get_default()):  # translations have no workshops
         assert network.theme_id, network.title
         assert 4 <= network.organisations.count() <= 10, network.title
         assert WorkshopPage.objects.child_of(network).live().count() >= 2, network.title
@@ -88,7 +90,8 @@ def test_a_changed_file_updates_only_what_changed(loaded, tmp_path):
     report = load_demo_content(content)
 
     assert report.total("updated") == 1
-    assert NetworkPage.objects.get(slug=networks[0]["slug"]).summary == "Uusi tiivistelmä."
+    finnish = NetworkPage.objects.get(slug=networks[0]["slug"], locale=Locale.get_default())
+    assert finnish.summary == "Uusi tiivistelmä."
     assert Revision.objects.count() == loaded["Revision"] + 1
 
 
@@ -101,9 +104,11 @@ def test_a_changed_contact_address_is_updated(loaded, tmp_path):
 
     report = load_demo_content(content)
 
-    assert report.total("updated") == 1
-    assert NetworkPage.objects.get(slug=networks[0]["slug"]).contact_email == "uusi.osoite@demo.verkostamo.fi"
-    assert Revision.objects.count() == loaded["Revision"] + 1
+    # The network (latu) and its Swedish and English translations, which share the address.
+    assert report.total("updated") == 3
+    for network in NetworkPage.objects.filter(slug=networks[0]["slug"]):
+        assert network.contact_email == "uusi.osoite@demo.verkostamo.fi"
+    assert Revision.objects.count() == loaded["Revision"] + 3
 
 
 def test_broken_content_writes_nothing(loaded, tmp_path):
@@ -117,4 +122,5 @@ def test_broken_content_writes_nothing(loaded, tmp_path):
     with pytest.raises(DemoContentError):
         load_demo_content(content)
     assert snapshot() == loaded
-    assert NetworkPage.objects.get(slug=networks[0]["slug"]).summary != "Muuttunut."
+    finnish = NetworkPage.objects.get(slug=networks[0]["slug"], locale=Locale.get_default())
+    assert finnish.summary != "Muuttunut."
