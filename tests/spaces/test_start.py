@@ -13,7 +13,7 @@ from django.utils import timezone
 from discussions import actions as discussion_actions
 from discussions.models import Room
 from networks.models import Invitation, JoinRequest
-from tests.conftest import assert_queries, client_for, queries_for
+from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.factories import make_membership, make_network, make_organisation, make_user, make_workshop
 from workshops.models import Registration, Submission, Task
 
@@ -47,16 +47,19 @@ def named(email, first, last):
     return make_user(email, first_name=first, last_name=last)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "facilitator", "staff"])
-def test_the_start_page_is_for_the_signed_in(client, network_people, role):
-    _network, _other, people = network_people
+@pytest.mark.parametrize("role", ROLES)
+def test_the_start_page_is_for_the_signed_in_and_shows_their_own_networks_only(client, network_people, role):
+    network, other, people = network_people
     response = client_for(client, people[role]).get(START)
     if role == "anonymous":
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
-    else:
-        assert response.status_code == 200
-        assert "Oma Verkostamo" in response.content.decode()
+        return
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Oma Verkostamo" in page
+    assert (f'id="network-{network.pk}-heading"' in page) == (role in ("member", "contact", "facilitator"))
+    assert (f'id="network-{other.pk}-heading"' in page) == (role == "other_member")
 
 
 def test_a_member_sees_each_network_with_what_waits_there(client, site_tree):
