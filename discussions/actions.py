@@ -269,6 +269,8 @@ def set_reaction(message: Message, user: User, kind: object, on: object) -> list
         raise ActionError("invalid", _("Kenttä %(field)s puuttuu tai on virheellinen.") % {"field": "on"})
     if message.deleted is not None:
         raise ActionError("not_found", _("Viesti on poistettu."))
+    if message.room.is_closed:
+        raise ActionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
     mine = Reaction.objects.filter(message=message, user=user, kind=kind)
     if mine.exists() != on:
         hit_rate_limit(

@@ -95,11 +95,16 @@ async def test_another_networks_message_cannot_be_reacted_to(connect, network_pe
 
 
 @pytest.mark.django_db
-def test_a_deleted_message_takes_no_reaction(network_people):
+def test_a_deleted_message_or_a_closed_room_takes_no_reaction(network_people):
     network, _other, people = network_people
     message = post(network, people["member"])
+    kept = post(network, people["member"], "Toinen", "r2")
     actions.delete_message(message, people["member"])
     refused("not_found", actions.set_reaction, message, people["contact"], "peukku", True)
+    actions.set_room_closed(kept.room, True)
+    kept.refresh_from_db()
+    refused("room_closed", actions.set_reaction, kept, people["contact"], "peukku", True)
+    assert not Reaction.objects.exists()
 
 
 @pytest.mark.django_db
