@@ -34,7 +34,7 @@ def _network_of(page, networks):
 
 
 def workshops_overview(user, memberships: list[Membership]) -> dict[int, NetworkWorkshops]:
-    """{network id: NetworkWorkshops} for the person's active memberships (with their networks): at most four
+    """{network id: NetworkWorkshops} for the person's active memberships (with their networks): at most five
     queries, whatever their number."""
     networks = [membership.network for membership in memberships]
     overview = {network.pk: NetworkWorkshops() for network in networks}
