@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from config.middleware import path_language
 from core.pagination import paginate
@@ -17,6 +17,7 @@ from .languages import url_in_language
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 200  # the best matches read, of which each page's translations are shown once
 
 
 def search(request):
@@ -26,9 +27,26 @@ def search(request):
     # Only words reach the search backend: quotes and operators would be syntax to SQLite's FTS5.
     terms = " ".join(re.findall(r"\w+", query))
     if terms:
-        pages = Page.objects.live().public().specific().search(terms)
-        results = paginate(request, pages, RESULTS_PER_PAGE)
+        pages = Page.objects.live().public().specific().search(terms)[:MAX_RESULTS]
+        results = paginate(request, once_per_translation(pages, translation.get_language()), RESULTS_PER_PAGE)
     return TemplateResponse(request, "pages/search.html", {"query": query, "results": results})
+
+
+def once_per_translation(pages, language):
+    """The pages in their order, each group of translations once: the page in `language` if it was found, else the
+    one in the default language, else the first found. One query (the locales)."""
+    codes = dict(Locale.objects.values_list("pk", "language_code"))
+
+    def preference(page):
+        code = codes.get(page.locale_id)
+        return 0 if code == language else 1 if code == settings.LANGUAGE_CODE else 2
+
+    chosen = {}
+    for page in pages:
+        current = chosen.get(page.translation_key)
+        if current is None or preference(page) < preference(current):
+            chosen[page.translation_key] = page
+    return [chosen[key] for key in dict.fromkeys(page.translation_key for page in pages)]
 
 
 def serve(request, path):

@@ -230,3 +230,22 @@ class TranslatedIndexTests(TestCase):
                 self.assertTrue(all(href.startswith(f"/{language}/verkostot/") for href in links), links)
                 self.assertEqual(links[f"/{language}/verkostot/latu/"], "")  # translated: in the language
                 self.assertEqual(links[f"/{language}/verkostot/tuju/"], ' lang="fi"')  # only in Finnish
+
+
+class SearchInALanguageTests(TestCase):
+    """The site search lists each page once: in the language of the search where it has that translation."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo_content()
+
+    def test_a_translated_network_is_found_once_in_the_searchs_language(self):
+        for prefix, language in (("", "fi"), ("/sv", "sv"), ("/en", "en")):
+            response = self.client.get(f"{prefix}/haku/?q=latu", HTTP_HOST="localhost")
+            found = [page for page in response.context["results"] if page.translation_key == latu_translation_key()]
+            self.assertEqual(len(found), 1, language)
+            self.assertEqual(found[0].locale.language_code, language)
+
+
+def latu_translation_key():
+    return NetworkPage.objects.get(locale__language_code="fi", slug="latu").translation_key
