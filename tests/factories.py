@@ -8,6 +8,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage, Organisation, Theme
+from tori.models import ActPage, Sector, ToriIndexPage
 from workshops.models import WorkshopPage
 
 _counter = itertools.count(1)
@@ -110,3 +111,42 @@ def make_image(collection, title="Kuva", name="kuva.png"):
     data = BytesIO()
     PILImage.new("RGB", (8, 8), "white").save(data, "PNG")
     return get_image_model().objects.create(title=title, file=ImageFile(data, name=name), collection=collection)
+
+
+def make_tori(home, title="Tekojen Tori"):
+    return home.add_child(instance=ToriIndexPage(title=title, slug="tekojen-tori"))
+
+
+def make_act(tori, organisation, title=None, live=True, owner=None, themes=(), **fields):
+    """An act under `tori`, published unless live=False (then a draft page, as a member's write-up starts)."""
+    n = next(_counter)
+    values = {
+        "sector": Sector.FINANCE_HR,
+        "summary": "Laskujen käsittely nopeutui, kun prosessi kuvattiin yhdessä.",
+        "problem": "Laskut kiersivät liian monen käden kautta.",
+        "actions": "Johto, esihenkilöt ja henkilöstö kuvasivat prosessin yhdessä.",
+        "by_management": True,
+        "by_staff": True,
+        "result": "Käsittelyaika lyheni neljäsosaan.",
+        "how_to_copy": "Aloita kuvaamalla nykyinen prosessi seinälle.",
+        "contact_name": "Maija Meikäläinen",
+        "contact_email": f"yhteys{n}@example.fi",
+        "consent_given_by": "Kunnanjohtaja",
+        "consent_date": timezone.localdate(),
+        **fields,
+    }
+    act = ActPage(
+        title=title or f"Kehittämisteko {n}",
+        slug=f"teko-{n}",
+        organisation=organisation,
+        live=live,
+        owner=owner,
+        **values,
+    )
+    tori.add_child(instance=act)
+    if themes:
+        act.themes.set(themes)
+        act.save()
+    if not live:
+        act.save_revision(user=owner)
+    return act

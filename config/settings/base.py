@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "networks",
     "workshops",
     "discussions",
+    "tori",
     "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
