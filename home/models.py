@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -10,6 +12,8 @@ from wagtail.search import index
 from core.blocks import BaseStreamBlock
 from core.forms import PageForm
 from networks.models import NetworkIndexPage
+from tori.figures import featured_acts
+from tori.models import ToriIndexPage
 
 from .figures import key_figures
 
@@ -37,7 +41,17 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = key_figures()
         context["network_index"] = NetworkIndexPage.objects.live().descendant_of(self).first()
+        # Featured acts are Finnish pages: a translated home page lists them too (core.pages.url_here links them).
+        context["featured_acts"] = featured_acts()
+        context["tori_index"] = tori_index(self.locale_id)
+        context["default_language"] = settings.LANGUAGE_CODE
         return context
+
+
+def tori_index(locale_id):
+    """Tekojen Tori's index page in the given locale, else the Finnish one (max_count = 1 per tree): one query."""
+    here_first = Case(When(locale_id=locale_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return ToriIndexPage.objects.live().order_by(here_first, "pk").first()
 
 
 class StandardPage(Page):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Membership, NetworkPage, Organisation, Theme
+from .page_context import has_results
 
 
 class NetworkFilterForm(forms.Form):
@@ -28,6 +29,11 @@ class NetworkFilterForm(forms.Form):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.PARTNER),
         empty_label=_("Kaikki"),
     )
+    results = forms.ChoiceField(
+        label=_("Tulokset"),
+        required=False,
+        choices=[("", _("Kaikki")), ("on", _("Verkostot, joilla on tuloksia"))],
+    )
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -39,8 +45,11 @@ class NetworkFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
     def filter(self, networks):
+        active = dict(self.active_filters)
+        if active.pop("results", None):
+            networks = networks.filter(has_results())
         lookups = {"kind": "kind", "theme": "theme", "status": "status", "partner": "partner"}
-        return networks.filter(**{lookups[name]: value for name, value in self.active_filters.items()})
+        return networks.filter(**{lookups[name]: value for name, value in active.items()})
 
     def querystring(self):
         """The active filters as a query string, for pagination links."""

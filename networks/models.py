@@ -152,6 +152,15 @@ class NetworkPage(Page):
     )
     goals = RichTextField(_("tavoitteet"), features=["bold", "italic", "link", "ul", "ol"], blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("kuvaus"), blank=True)
+    results_summary = RichTextField(
+        _("tulosten yhteenveto"),
+        features=["bold", "italic", "link", "ul", "ol"],
+        blank=True,
+        help_text=_(
+            "Fasilitaattorit kirjoittavat yhteenvedon verkoston päätyttyä: mitä verkostossa saatiin aikaan ja mitä "
+            "opittiin. Näkyy verkoston sivun Tulokset-osiossa verkoston julkaistujen kehittämistekojen kanssa."
+        ),
+    )
     organisations = ParentalManyToManyField(
         Organisation, verbose_name=_("osallistuvat organisaatiot"), related_name="networks", blank=True
     )
@@ -181,6 +190,7 @@ class NetworkPage(Page):
         ),
         FieldPanel("goals"),
         FieldPanel("body"),
+        FieldPanel("results_summary"),
         InlinePanel("facilitators", label=_("Fasilitaattorit")),
         FieldPanel("contact_email"),
         FieldPanel("organisations"),
@@ -190,6 +200,7 @@ class NetworkPage(Page):
         index.SearchField("summary"),
         index.SearchField("goals"),
         index.SearchField("body"),
+        index.SearchField("results_summary"),
         index.FilterField("kind"),
         index.FilterField("status"),
     ]

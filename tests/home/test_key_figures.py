@@ -19,7 +19,7 @@ def test_key_figures_follow_the_data(client, site_tree):
     Membership.objects.create(user=user, network=lean, organisation=sipoo)
     Membership.objects.create(user=user, network=latu, organisation=sipoo)
 
-    assert key_figures() == {"networks": 2, "organisations": 3, "members": 1, "workshops_held": 2}
+    assert key_figures() == {"networks": 2, "organisations": 3, "members": 1, "workshops_held": 2, "acts": 0}
     response = client.get(home.url)
     assert response.context["figures"]["networks"] == 2
 
@@ -30,7 +30,7 @@ def test_key_figures_follow_the_data(client, site_tree):
     Membership.objects.filter(user=other).update(left="2026-01-01")
     assert key_figures()["members"] == 1
     latu.unpublish()
-    assert key_figures() == {"networks": 1, "organisations": 2, "members": 1, "workshops_held": 2}
+    assert key_figures() == {"networks": 1, "organisations": 2, "members": 1, "workshops_held": 2, "acts": 0}
 
 
 def test_home_page_shows_the_figures(client, site_tree):
@@ -56,4 +56,4 @@ def test_a_translated_network_and_its_workshops_count_once(client, site_tree):
 
     assert NetworkPage.objects.live().count() == 3
     assert WorkshopPage.objects.live().count() == 3
-    assert key_figures() == {"networks": 1, "organisations": 1, "members": 0, "workshops_held": 1}
+    assert key_figures() == {"networks": 1, "organisations": 1, "members": 0, "workshops_held": 1, "acts": 0}

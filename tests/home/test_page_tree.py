@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage
+from tori.models import ToriIndexPage
 from workshops.models import WorkshopPage
 
 
@@ -13,7 +14,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, ToriIndexPage, StandardPage})
 
     def test_standard_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
