@@ -10,7 +10,8 @@ accounts — the people and their memberships (core.demo loads them; the orders 
 ``networks.json``
     a list of networks: page fields, ``theme`` (a slug), ``partner`` and ``organisations`` (names),
     ``facilitators`` and ``contact_email`` (optional: without it the network page shows the programme office's
-    address); each network gets its groups and private collection. Its ``documents`` and ``workshops``
+    address), ``results_summary`` (optional rich text: what an ended network achieved, shown in its "Tulokset");
+    each network gets its groups and private collection. Its ``documents`` and ``workshops``
     are the workshops app's.
 ``users.json`` (only with the demo accounts)
     the shared ``password`` and the ``users``: profile fields, ``organisation`` (a name), ``memberships``
@@ -124,6 +125,7 @@ def sync_network(load, index, spec, themes, organisations, *, kind="networks", t
         goals=spec.get("goals", ""),
         body=spec.get("body", []),
         contact_email=spec.get("contact_email", ""),
+        results_summary=spec.get("results_summary", ""),
     )
     relations = {
         "facilitators": [

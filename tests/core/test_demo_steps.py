@@ -7,7 +7,8 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, workshops and discussions in their demo modules; a new app takes an order between them.
+# Declared by home, networks, tori, workshops and discussions in their demo modules; a new app takes an order
+# between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -15,11 +16,14 @@ APPS_STEPS = [
     ("site", 210),
     ("site settings", 220),
     ("network index", 230),
+    ("tori index", 235),
     ("standard pages", 240),
     ("page translations", 245),
     ("networks", 300),
     ("network translations", 310),
     ("workshops", 400),
+    ("acts", 450),
+    ("top lists", 460),
     ("users", 500),
     ("activity", 600),
     ("discussions", 700),
@@ -36,6 +40,7 @@ def test_the_apps_steps_run_in_their_declared_order():
         "themes.json",
         "organisations.json",
         "site.json",
+        "tori.json",
         "translations.json",
         "networks.json",
     ]
