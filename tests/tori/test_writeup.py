@@ -457,8 +457,8 @@ def test_the_lists_queries_do_not_grow_with_the_acts(client, tori_people, django
     small = queries_for(client_for(client, member), reverse("tori-acts"))
     acts(18)
     large = queries_for(client, reverse("tori-acts"))
-    assert_queries(small, small=small, large=large)
-    assert small <= 12, small
+    # session, user, the acts, their workflow states, may they write; the site, menus and footer of every page.
+    assert_queries(12, small=small, large=large)
 
 
 def test_a_member_who_left_keeps_their_list_but_cannot_write(client, tori_people):
