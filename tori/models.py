@@ -109,6 +109,9 @@ class ActPage(Page):
     featured = models.BooleanField(
         _("nosto etusivulle"), default=False, help_text=_("Ohjelmatoimisto voi nostaa teon etusivulle.")
     )
+    # The language the author wrote and submitted in (a language code of settings.LANGUAGES): the review's e-mails
+    # to them are in it (tori.review). Users have no language of their own.
+    author_language = models.CharField(_("kirjoittajan kieli"), max_length=8, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
