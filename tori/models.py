@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from core.forms import PageForm
 from networks.models import NetworkPage, Organisation, Theme
+
+from . import toplists
 
 
 class Sector(models.TextChoices):
@@ -34,9 +37,10 @@ class Sector(models.TextChoices):
     WHOLE_ORGANISATION = "koko", _("Koko organisaatio")
 
 
-class ToriIndexPage(Page):
+class ToriIndexPage(RoutablePageMixin, Page):
     """Tekojen Tori: lists the published acts, filtered on the server by sector, theme, region, organisation kind
-    and network, and searched in full text."""
+    and network, and searched in full text; its feeds (RSS and Atom) and the TOP lists are routes of the page, so
+    that the language prefixes work for them too (tori.public)."""
 
     intro = RichTextField(_("johdanto"), features=["bold", "italic", "link"], blank=True)
 
@@ -54,11 +58,67 @@ class ToriIndexPage(Page):
         verbose_name = _("Tekojen Tori")
         verbose_name_plural = _("Tekojen Torit")
 
+    def acts_parent(self):
+        """The page whose children are the listed acts: this one, or for a translated Tori (/sv/…) the Finnish one,
+        since acts are written and published in Finnish only."""
+        if self.locale.language_code != settings.LANGUAGE_CODE:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is not None:
+                return default
+        return self
 
-class ActPage(Page):
+    def acts(self):
+        """The published acts of the Tori, newest first (no relations loaded: tori.filters adds what a list shows)."""
+        newest = models.F("first_published_at").desc(nulls_last=True)
+        return ActPage.objects.live().public().child_of(self.acts_parent()).order_by(newest, "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        # Late import: the public views use these models (tori.public imports tori.models).
+        from .public import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return index_context(self, request, context)
+
+    @path("syote/rss/", name="feed-rss")
+    def rss_feed(self, request):
+        from .feeds import ActsFeed
+
+        return ActsFeed(self)(request)
+
+    @path("syote/atom/", name="feed-atom")
+    def atom_feed(self, request):
+        from .feeds import ActsAtomFeed
+
+        return ActsAtomFeed(self)(request)
+
+    @path("top/<slug:slug>/", name="top-list")
+    def top_list(self, request, slug):
+        from .public import top_list_view
+
+        return top_list_view(self, request, slug)
+
+    def get_sitemap_urls(self, request=None):
+        """The index and its TOP lists (the feeds are not pages)."""
+        from .public import top_lists_with_items
+
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if base and urls:
+            urls += [
+                {"location": base + self.reverse_subpage("top-list", args=[top_list.slug]).lstrip("/")}
+                for top_list in top_lists_with_items()
+            ]
+        return urls
+
+
+class ActPage(RoutablePageMixin, Page):
     """One development act: the problem, what was done and by whom, the result (with figures), how another
     workplace could copy it, and who to ask. The text fields are plain text (shown escaped, paragraphs kept):
-    a member writes them, and nothing a member writes is ever stored as HTML."""
+    a member writes them, and nothing a member writes is ever stored as HTML.
+
+    Its routes `kiinnostaa/` and `viesti/` take a signed-in visitor's "Kiinnostaa" and message to the contact person
+    (POST only; tori.interest has the rules, tori.public the views). Wagtail routes only live pages: an unpublished
+    act is 404 there as everywhere."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisaatio"), on_delete=models.PROTECT, related_name="acts"
@@ -153,7 +213,11 @@ class ActPage(Page):
         index.SearchField("actions"),
         index.SearchField("result"),
         index.SearchField("how_to_copy"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
+        # The index's filters run inside the search (tori.filters): each filtered column is a FilterField.
+        index.RelatedFields(
+            "organisation", [index.SearchField("name"), index.FilterField("region"), index.FilterField("kind")]
+        ),
+        index.RelatedFields("themes", [index.FilterField("slug")]),
         index.FilterField("sector"),
         index.FilterField("organisation_id"),
         index.FilterField("network_id"),
@@ -167,6 +231,24 @@ class ActPage(Page):
     class Meta:
         verbose_name = _("kehittämisteko")
         verbose_name_plural = _("kehittämisteot")
+
+    def get_context(self, request, *args, **kwargs):
+        from .public import act_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return act_context(self, request, context)
+
+    @path("kiinnostaa/", name="interest")
+    def interest_route(self, request):
+        from .public import interest_view
+
+        return interest_view(self, request)
+
+    @path("viesti/", name="message")
+    def message_route(self, request):
+        from .public import message_view
+
+        return message_view(self, request)
 
     @property
     def participants(self):
@@ -249,7 +331,7 @@ class TopList(ClusterableModel):
     """A sector's TOP list, curated by the programme office: at most TopList.MAX_ITEMS published acts of that
     sector, in order (e.g. early childhood education's TOP12). A snippet; tori.toplists checks its rules."""
 
-    MAX_ITEMS = 12
+    MAX_ITEMS = toplists.MAX_ITEMS
 
     title = models.CharField(_("otsikko"), max_length=150)
     slug = models.SlugField(_("tunniste"), max_length=150, unique=True)
@@ -263,6 +345,7 @@ class TopList(ClusterableModel):
         FieldPanel("intro"),
         InlinePanel("items", label=_("Teot järjestyksessä"), max_num=MAX_ITEMS),
     ]
+    base_form_class = toplists.TopListForm
 
     class Meta:
         verbose_name = _("TOP-lista")

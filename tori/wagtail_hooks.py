@@ -1,15 +1,39 @@
-"""What the Tori adds to the pages of the apps below it, through their hooks (the networks app imports no tori):
-a network page's "Tulokset" section, and the network index's "has results" filter."""
+"""What the Tori adds to the admin (the TOP lists' snippets) and to the pages of the apps below it, through
+their hooks (the networks app imports no tori): a network page's "Tulokset" section, and the network index's
+"has results" filter."""
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.pages import one_per_translation
 from networks.page_context import NETWORK_PAGE_HOOK, NETWORK_RESULTS_HOOK, PageSection
 
 from .figures import public_acts
-from .models import ActPage
+from .models import ActPage, TopList
+
+
+class TopListViewSet(SnippetViewSet):
+    """The sectors' TOP lists (tori.toplists: at most 12 published acts of the list's sector, none twice)."""
+
+    model = TopList
+    icon = "list-ol"
+    list_display = ["title", "sector", "slug"]
+    list_filter = ["sector"]
+    search_fields = ["title"]
+
+
+class ToriSnippetsGroup(SnippetViewSetGroup):
+    menu_label = _("Tekojen Tori")
+    menu_icon = "pick"
+    menu_order = 310
+    items = (TopListViewSet,)
+
+
+register_snippet(ToriSnippetsGroup)
 
 
 def network_acts(network) -> list[ActPage]:
