@@ -18,10 +18,12 @@
 
 from datetime import date
 
+from accounts.models import User
 from core.demo import DemoContentError, local_datetime, page_values, steps
 from networks.demo import demo_networks, site_root_page
 from networks.models import NetworkIndexPage, Organisation, Theme
 
+from . import actions
 from .models import ActPage, Sector, TopList, TopListItem, ToriIndexPage
 
 PARTICIPANTS = {"management": "by_management", "supervisors": "by_supervisors", "staff": "by_staff"}
@@ -147,3 +149,26 @@ def top_list_act(acts, slug, spec):
     if act.sector != spec["sector"]:
         raise DemoContentError(f"TOP list {spec['slug']!r}: {slug!r} is not of the sector {spec['sector']!r}.")
     return act
+
+
+@steps.register("act in review", order=820, files=("tori.json",), users=True)
+def load_act_in_review(load):
+    """With the demo accounts: one act a member has written and submitted, waiting in the office's review queue.
+    Written and submitted through the same actions as the member's form, once: a second run finds it by its title
+    among the author's acts and leaves it as it is (the office may have reviewed it meanwhile)."""
+    spec = load.read("tori.json")["in_review"]
+    author = User.objects.get(email=spec["author"])
+    if actions.own_acts(author).filter(title=spec["title"]).exists():
+        return
+    organisation = Organisation.objects.get(name=spec["organisation"])
+    fields = {name: spec.get(name, "") for name in actions.ACT_FIELDS}
+    fields.update(
+        organisation=organisation,
+        network=demo_networks().get(spec["network"]) if spec.get("network") else None,
+        consent_date=date.fromisoformat(spec["consent_date"]),
+        **{field: name in spec.get("participants", []) for name, field in PARTICIPANTS.items()},
+    )
+    data = actions.ActInput(fields=fields, consent=True, figures=[tuple(row) for row in spec.get("figures", [])])
+    act = actions.save_act(author, None, data, "fi")
+    actions.submit_act(author, act, "fi")
+    load.report.note(f"submitted {act.title!r} for review")

@@ -27,8 +27,9 @@ APPS_STEPS = [
     ("users", 500),
     ("activity", 600),
     ("discussions", 700),
+    ("act in review", 820),
 ]
-USER_STEPS = {"users", "activity", "discussions"}
+USER_STEPS = {"users", "activity", "discussions", "act in review"}
 
 
 def test_the_apps_steps_run_in_their_declared_order():

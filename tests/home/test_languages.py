@@ -17,6 +17,7 @@ from core.demo import load_demo_content
 from home.models import HomePage, StandardPage
 from networks.models import NetworkPage
 from tests.factories import make_membership, make_user
+from tori.models import TopList
 
 NOTICE = {
     "fi": "Sivu on saatavilla vain suomeksi",
@@ -135,7 +136,9 @@ class LanguageAddressesTests(TestCase):
         namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
         tree = ElementTree.fromstring(response.content)  # noqa: S314 - our own sitemap
         locations = [loc.text for loc in tree.findall("s:url/s:loc", namespaces)]
-        self.assertEqual(len(locations), Page.objects.live().public().filter(depth__gt=1).count())
+        # every live page, and the Tori's TOP lists (routes of the Tori index: all of the demo's have live acts)
+        pages = Page.objects.live().public().filter(depth__gt=1).count()
+        self.assertEqual(len(locations), pages + TopList.objects.count())
         for url in ("/", "/sv/", "/en/", "/verkostot/latu/", "/sv/verkostot/latu/", "/en/verkostot/lean/"):
             self.assertIn(f"{HOST}{url}", locations)
         self.assertNotIn(f"{HOST}/sv/verkostot/tuju/", locations)  # no Swedish page of its own
