@@ -156,6 +156,7 @@ def top_list_view(index, request, slug):
             "request": request,
             "top_list": top_list,
             "acts": acts,
+            "default_language": settings.LANGUAGE_CODE,
             "index_url": url_here(index, request),
             "canonical_url": request.build_absolute_uri(request.path),
         },

@@ -10,9 +10,10 @@
 - **Files.** A draft's attachments are documents in the collection "Tekojen Tori: luonnokset", which only the
   office may read through Wagtail's document view (a group view restriction); the author reads theirs through
   the member space (tori.views.writeup.attachment). Publishing moves the published version's files to the
-  public collection "Tekojen Tori"; unpublishing moves them back. Images are public by path on this site
-  (docs/permissions.md, "Raw media paths"): an act's images get unguessable file names, and are in the drafts
-  collection until published.
+  public collection "Tekojen Tori", and the files that an earlier published version had and this one dropped
+  back to the drafts collection (unless another live act shows them); unpublishing moves them back. Images are
+  public by path on this site (docs/permissions.md, "Raw media paths"): an act's images get unguessable file
+  names, and are in the drafts collection until published.
 - **E-mails.** The author gets our own e-mail on approval and on a request for changes (with the reviewer's
   comment), in the language they wrote in (`ActPage.author_language`), linking to the member space, not the
   admin. Wagtail's own "approved"/"rejected" notifications (which link to the admin) are not sent for acts;
@@ -45,7 +46,7 @@ from wagtail.signals import page_published, page_unpublished, workflow_approved,
 from core.email import send_templated_email
 from networks.groups import programme_office_group
 
-from .models import ActPage, ToriIndexPage
+from .models import ActAttachment, ActImage, ActPage, ToriIndexPage
 
 WORKFLOW_NAME = "Tekojen Tori review"
 TASK_NAME = "Ohjelmatoimiston tarkastus"
@@ -160,11 +161,41 @@ def move_files(act: ActPage, collection: Collection) -> None:
     get_document_model().objects.filter(pk__in=document_ids).update(collection=collection)
 
 
+def files_of_revisions(act: ActPage) -> tuple[set[int], set[int]]:
+    """(image ids, document ids) that any saved version of `act` has used."""
+    images: set[int] = set()
+    documents: set[int] = set()
+    for content in act.revisions.values_list("content", flat=True):
+        images.update(item.get("image") for item in content.get("images", []))
+        documents.update(item.get("document") for item in content.get("attachments", []))
+    return images - {None}, documents - {None}
+
+
+def withdraw_dropped_files(act: ActPage, public: Collection, drafts: Collection) -> None:
+    """The public files of `act`'s earlier versions that its published version no longer has go back to the drafts
+    collection, unless another live act shows them (the office may choose one file for several acts)."""
+    images, documents = files_of_revisions(act)
+    images -= {item.image_id for item in act.images.all()}
+    documents -= {item.document_id for item in act.attachments.all()}
+    shown_images = ActImage.objects.filter(image_id__in=images, page__live=True).exclude(page=act).values("image_id")
+    shown_documents = (
+        ActAttachment.objects.filter(document_id__in=documents, page__live=True).exclude(page=act).values("document_id")
+    )
+    get_image_model().objects.filter(pk__in=images, collection=public).exclude(pk__in=shown_images).update(
+        collection=drafts
+    )
+    get_document_model().objects.filter(pk__in=documents, collection=public).exclude(pk__in=shown_documents).update(
+        collection=drafts
+    )
+
+
 @receiver(page_published, sender=ActPage)
 def act_published(sender, instance, **kwargs):
-    """The published version's files become public (those of later drafts stay private until they are published)."""
-    public, _drafts = tori_collections()
+    """The published version's files become public (those of later drafts stay private until they are published),
+    and those it dropped stop being public."""
+    public, drafts = tori_collections()
     move_files(instance, public)
+    withdraw_dropped_files(instance, public, drafts)
 
 
 @receiver(page_unpublished, sender=ActPage)

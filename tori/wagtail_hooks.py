@@ -13,6 +13,7 @@ from core.pages import one_per_translation
 from networks.page_context import NETWORK_PAGE_HOOK, NETWORK_RESULTS_HOOK, PageSection
 
 from .figures import public_acts
+from .filters import with_card_data
 from .models import ActPage, TopList
 
 
@@ -37,11 +38,11 @@ register_snippet(ToriSnippetsGroup)
 
 
 def network_acts(network) -> list[ActPage]:
-    """The published acts of `network`, newest first, with their organisation: one query whatever their number.
+    """The published acts of `network`, newest first, with what their cards show: two queries whatever their number.
     Acts point at the Finnish network page; a translated network page gets the acts of its Finnish original (the
     same translation_key), and a translated act is listed once."""
     acts = one_per_translation(public_acts().filter(network__translation_key=network.translation_key))
-    return list(acts.select_related("organisation").order_by("-first_published_at", "-pk"))
+    return list(with_card_data(acts).order_by("-first_published_at", "-pk"))
 
 
 @hooks.register(NETWORK_PAGE_HOOK)

@@ -189,6 +189,42 @@ def test_editing_a_published_act_keeps_the_live_version_until_the_new_one_is_app
     assert act.title == "Uusi versio"
 
 
+def test_files_that_a_newly_published_version_dropped_stop_being_public(client, tori_people):
+    """An attachment and an image removed in a later version leave the public collection when that version is
+    published; one that another live act shows stays public."""
+    tori, network, people = tori_people
+    member, superuser = people["member"], type(people["member"]).objects.create_superuser("p@example.fi", "x-123-y")
+    organisation = network.memberships.get(user=member).organisation
+    client_for(client, member)
+    client.post(reverse("tori-act-new"), act_data(organisation, images=[(png(), "Kaavio")], attachments=[pdf(), pdf()]))
+    act = ActPage.objects.get()
+    latest = act.get_latest_revision_as_object()
+    image = latest.images.get().image
+    kept, dropped = [item.document for item in latest.attachments.all()]
+    client.post(reverse("tori-act-submit", args=[act.pk]))
+    review(client, superuser, act, "approve")
+    other = make_act(tori, organisation, title="Toinen teko")
+    other.images.create(image=image, alt_text="Kaavio")
+    other.save_revision().publish()
+
+    client_for(client, member)
+    response = client.post(
+        reverse("tori-act", args=[act.pk]),
+        act_data(organisation, next_step="submit")
+        | {"attachments-TOTAL_FORMS": "1", "attachments-INITIAL_FORMS": "1", "attachments-0-existing": str(kept.pk)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    act.refresh_from_db()
+    review(client, superuser, act, "approve")
+
+    for file in (image, kept, dropped):
+        file.refresh_from_db()
+    assert kept.collection.name == PUBLIC_COLLECTION
+    assert dropped.collection.name == DRAFTS_COLLECTION
+    assert client_for(client, None).get(dropped.url).status_code == 302  # to sign in
+    assert image.collection.name == PUBLIC_COLLECTION  # the other act still shows it
+
+
 def test_a_published_act_without_changes_is_not_submitted_again(client, tori_people):
     tori, network, people = tori_people
     member = people["member"]
