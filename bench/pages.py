@@ -7,9 +7,11 @@ import tempfile
 import time
 
 
-def setup_django(database_path):
+def setup_django(database_path, database_url=""):
+    """Django on a new SQLite file at `database_path` (or the empty database `database_url` names), migrated, with
+    the demo content."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{database_path}"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{database_path}"
     import logging
 
     import django

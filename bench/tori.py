@@ -1,10 +1,16 @@
-"""Tekojen Tori's index: median and p95 render time and queries with 2 000 published acts — plain, filtered, searched
-(SQLite FTS5), filtered and searched — beside the network index with the demo content; then an act page and the RSS
-feed. Prints figures; asserts nothing (machines here are shared and noisy)."""
+"""Tekojen Tori's index: median and p95 render time and queries with 2 000 published acts — plain, filtered, searched,
+filtered and searched — beside the network index with the demo content; then an act page and the RSS feed. Run on
+the embedded SQLite (search by FTS5), then, when PostgreSQL answers on loopback (--postgres-url, else
+VERKOSTAMO_TEST_POSTGRES_URL), on a temporary PostgreSQL database (search by its Finnish full-text configuration),
+each in a process of its own. Prints figures; asserts nothing (machines here are shared and noisy)."""
 
+import argparse
 import os
+import subprocess
+import sys
 import tempfile
 
+from bench.fanout import reachable_postgres, temporary_postgres_database
 from bench.pages import measure, setup_django
 
 ACTS = 2000
@@ -48,9 +54,10 @@ def grow_acts(tori, count):
             act.themes.set([themes[n % len(themes)]])
 
 
-def main():
+def run(database_url=""):
     with tempfile.TemporaryDirectory() as folder:
-        setup_django(os.path.join(folder, "bench.sqlite3"))
+        setup_django(os.path.join(folder, "bench.sqlite3"), database_url)
+        from django.db import connection
         from django.test import Client
 
         from home.models import HomePage
@@ -78,10 +85,29 @@ def main():
             "Tori RSS": f"{tori.url}syote/rss/",
         }
         client = Client()
+        print(f"Tekojen Tori on {connection.vendor}")
         print(f"{'page':<16} {'acts':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         for name, url in urls.items():
             median, p95, queries = measure(client, url)
             print(f"{name:<16} {count:>6} {median * 1000:>10.1f} {p95 * 1000:>8.1f} {queries:>8}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres-url", default="", help="default: VERKOSTAMO_TEST_POSTGRES_URL")
+    parser.add_argument("--only-postgres", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.only_postgres:
+        with temporary_postgres_database(options.postgres_url) as database_url:
+            run(database_url)
+        return
+    run()
+    url, why_not = reachable_postgres(options.postgres_url)
+    print(flush=True)
+    if url is None:
+        print(f"Tekojen Tori on PostgreSQL: skipped ({why_not})")
+        return
+    subprocess.call([sys.executable, "-m", "bench.tori", "--only-postgres", "--postgres-url", url])  # noqa: S603
 
 
 if __name__ == "__main__":
