@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,9 @@ class User(AbstractUser):
         default=DiscussionEmail.DAILY,
     )
 
+    # The language of every e-mail to the person; empty until they choose one or first sign in (accounts.signals).
+    language = models.CharField(_("sähköpostien kieli"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
@@ -97,6 +101,11 @@ class User(AbstractUser):
     def is_notifiable(self):
         """May be e-mailed about network activity: the rule of `User.objects.notifiable()`, for a loaded user."""
         return self.is_active and self.deleted is None and self.discussion_email != self.DiscussionEmail.NEVER
+
+    @property
+    def email_language(self):
+        """The language the person's e-mails are written in: their choice, else the site's default."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def display_name(self):

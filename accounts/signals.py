@@ -6,11 +6,14 @@
   being valid. allauth sends its signals after it has moved the current session to the new password, so a
   re-check never finds the session that changed it invalid. A password set outside allauth (`manage.py
   changepassword`) is noticed by the connections' periodic re-check.
+
+And one that changes no access: signing in, a person who has not chosen the language of their e-mails gets the
+one they use the site in (`User.language`).
 """
 
 from allauth.account.signals import password_changed, password_reset, password_set
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -33,6 +36,14 @@ def compare_access_flags(sender, instance, update_fields=None, raw=False, **kwar
 def access_flags_saved(sender, instance, **kwargs):
     if getattr(instance, "_access_flags_changed", False):
         access_changed(users=[instance.pk])
+
+
+@receiver(user_logged_in)
+def remember_language(sender, request, user, **kwargs):
+    language = getattr(request, "LANGUAGE_CODE", "")
+    if not user.language and language in dict(settings.LANGUAGES):
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)

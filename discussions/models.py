@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notices.models import Attention
+
 
 class Room(models.Model):
     """A conversation of one network: its general room, a room per workshop, and topics members open."""
@@ -139,3 +141,20 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.message}"
+
+
+class RoomAttention(models.Model):
+    """Following or muting one room, over what the person chose for the room's network (notices.NetworkAttention):
+    a followed room of a muted network still tells them of new messages; a muted room of a followed one does not."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_attention")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="attention")
+    level = models.CharField(_("seuranta"), max_length=10, choices=Attention.choices)
+
+    class Meta:
+        verbose_name = _("huoneen seuranta")
+        verbose_name_plural = _("huoneiden seuranta")
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_attention_per_room")]
+
+    def __str__(self):
+        return str(self.get_level_display())

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "accounts",
     "home",
     "networks",
+    "notices",
     "workshops",
     "discussions",
     "tori",
