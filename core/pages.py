@@ -4,6 +4,7 @@ With Wagtail's localisation a network translated to Swedish and English is three
 `translation_key`. The programme has one network, not three: `one_per_translation(pages)` keeps, of each
 group of translations in `pages`, the page in the default language (settings.LANGUAGE_CODE), else the oldest.
 It is a filter in the database (a NOT EXISTS subquery), so counts, joins and pagination stay queries.
+`original(page)` is the same choice for one page: the translation that the site's data points at.
 """
 
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,34 @@ def one_per_translation(pages: QuerySet) -> QuerySet:
         | Q(language_rank=OuterRef("language_rank"), pk__lt=OuterRef("pk"))
     )
     return ranked.filter(~Exists(earlier))
+
+
+def in_default_language(page) -> bool | None:
+    """Whether the page is in the default language, if that is known without a query: from its `language_rank`
+    annotation or its loaded locale (Wagtail's serving loads the served page's). None when it is not known."""
+    rank = getattr(page, "language_rank", None)
+    if rank is not None:
+        return rank == 0
+    if type(page).locale.is_cached(page):
+        return page.locale.language_code == settings.LANGUAGE_CODE
+    return None
+
+
+def original(page):
+    """Of the page's translations, the one that the site's data points at — memberships, rooms, registrations,
+    feedback: the page in the default language, else the oldest (as `one_per_translation` keeps). An editor's
+    translation is a copy for readers of another language, never another network or workshop.
+
+    `page` itself, without a query, when it is known to be in the default language (in_default_language); else one
+    query."""
+    if in_default_language(page):
+        return page
+    return originals_first(type(page), page.translation_key).first() or page
+
+
+def originals_first(model, translation_key) -> QuerySet:
+    """The pages of `model` in one group of translations, the original first (`original`)."""
+    return model.objects.filter(translation_key=translation_key).order_by(language_rank(), "pk")
 
 
 def fallback_url(page, language: str, request=None) -> str:

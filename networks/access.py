@@ -19,7 +19,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from accounts.models import User
-from core.pages import language_rank
+from core.pages import language_rank, originals_first
 
 from .models import JoinRequest, Membership, NetworkPage, Organisation
 
@@ -66,6 +66,10 @@ class NetworkAccess:
 
 
 def network_access(user: AnyUser, network: NetworkPage) -> NetworkAccess:
+    """The person's access to the network of `network`, which may be a translation of it (a Swedish or English
+    page): the answer is always about the network itself (NetworkPage.original, `access.network`), so that every
+    translation recognises the same members, facilitators and applicants."""
+    network = network.original
     if not user.is_authenticated:
         return NetworkAccess(network, None, is_staff=False, is_authenticated=False)
     membership = Membership.objects.active().filter(user=user, network=network).select_related("organisation").first()
@@ -153,15 +157,26 @@ def live_public_network(network_id: int, version: str | None = None) -> NetworkP
 
 
 def live_network_id(slug: str) -> int | None:
-    """The id of the live network with this slug (the one in the default language first, as `live_network`), or
-    None; remembered for NETWORK_MEMO_SECONDS (forget_networks). Whether it is public, and whether someone may
-    use it, is `current_access`'s to decide."""
+    """The id of the live network with this slug (the one in the default language first; a slug that only a
+    translation has names its original, as in `live_network`), or None; remembered for NETWORK_MEMO_SECONDS
+    (forget_networks). Whether it is public, and whether someone may use it, is `current_access`'s to decide."""
     now = time.monotonic()
     known = _network_ids.get(slug)
     if known is not None and now - known[0] < NETWORK_MEMO_SECONDS:
         return known[1]
-    ids = NetworkPage.objects.live().filter(slug=slug).order_by(language_rank(), "pk").values_list("pk", flat=True)
-    network_id = ids.first()
+    named = (
+        NetworkPage.objects.live()
+        .filter(slug=slug)
+        .annotate(language_rank=language_rank())
+        .order_by("language_rank", "pk")
+        .values_list("pk", "language_rank", "translation_key")
+        .first()
+    )
+    network_id = None
+    if named is not None:
+        pk, rank, translation_key = named
+        originals = originals_first(NetworkPage, translation_key)
+        network_id = pk if rank == 0 else originals.values_list("pk", flat=True).first()
     if len(_network_ids) > 10_000:  # slugs that name nothing are remembered too: bounded
         _network_ids.clear()
     _network_ids[slug] = (now, network_id)
@@ -180,16 +195,14 @@ def live_network(slug: str) -> NetworkPage:
     """The live, public network with this slug, or 404. Drafts and private networks have no member space.
 
     A translated network shares its slug with the original (each locale has its own page tree), so the
-    slug alone may match several pages: the one in the default language is the network, then the oldest.
+    slug alone may match several pages: the one in the default language is the network, then the oldest. A slug
+    that only a translation has (an editor changed it) names the translation's original, which must be live and
+    public itself: a translation never has a member space of its own (NetworkPage.original).
     """
-    network = (
-        NetworkPage.objects.live()
-        .public()
-        .filter(slug=slug)
-        .select_related("collection")
-        .order_by(language_rank(), "pk")
-        .first()
-    )
+    networks = NetworkPage.objects.live().public().select_related("collection").annotate(language_rank=language_rank())
+    network = networks.filter(slug=slug).order_by("language_rank", "pk").first()
+    if network is not None and network.language_rank != 0 and network.original.pk != network.pk:
+        network = networks.filter(pk=network.original.pk).first()
     if network is None:
         raise Http404("No such network")
     return network

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -13,7 +15,7 @@ from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
 from core.forms import PageForm
-from core.pages import one_per_translation
+from core.pages import one_per_translation, original
 
 from .page_context import NETWORK_INDEX_HOOK, NETWORK_PAGE_HOOK, construct_context
 
@@ -217,6 +219,13 @@ class NetworkPage(Page):
     class Meta:
         verbose_name = _("verkosto")
         verbose_name_plural = _("verkostot")
+
+    @cached_property
+    def original(self) -> "NetworkPage":
+        """The network this page is a page of: itself, or for a Swedish or English translation the page in the
+        default language (core.pages.original), which memberships, roles, invitations, join requests, rooms and
+        workshops' data point at. A translation is the same network for everyone on it: networks.access."""
+        return original(self)
 
     def media_collections(self, parent=None):
         """The restricted collections this network's pages may show documents and images from (core.forms):

@@ -29,12 +29,14 @@ from .protection import MEMBER_DATA_HOOK, PageProtected, check_delete, check_mov
 @hooks.register(NETWORK_PAGE_HOOK)
 def add_access_and_join_form(page, request, context):
     """What the visitor may do here: go to the member space, ask to join, or read how one joins; and, to someone
-    who may ask or has asked, who answers (one query more)."""
+    who may ask or has asked, who answers (one query more). On a translated page it is all about the network
+    itself (`access.network`, also `network` in the context: the page in the default language), one query more."""
     access = context["access"] = network_access(request.user, page)
+    context["network"] = access.network
     if access.can_apply:
-        context["join_form"] = JoinRequestForm(network=page, user=request.user)
+        context["join_form"] = JoinRequestForm(network=access.network, user=request.user)
     if access.can_apply or access.has_pending_request:
-        context["who_answers"] = who_answers(page)
+        context["who_answers"] = who_answers(access.network)
 
 
 @hooks.register(NETWORK_INDEX_HOOK)

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from core.forms import PageForm
+from core.pages import original
 from networks.access import network_access
 from networks.models import NetworkPage
 
@@ -103,12 +105,25 @@ class WorkshopPage(Page):
         network = NetworkPage.objects.filter(pk=parent.pk).first()
         return network.media_collections() if network else []
 
+    @cached_property
+    def original(self) -> "WorkshopPage":
+        """The workshop this page is a page of: itself, or for a translation the page in the default language
+        (core.pages.original), which registrations, tasks, feedback and the workshop's room point at."""
+        return original(self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The parent network in one query (get_parent().specific would take two), then the membership.
-        network = NetworkPage.objects.filter(path=self.path[: -self.steplen]).first()
+        # The parent network page in one query (get_parent().specific would take two), then the membership. On a
+        # translated workshop the member space's links go to the workshop itself (`original`) in the network
+        # itself (`access.network`), and only when that workshop is one of the network's (it always is, unless an
+        # editor made a workshop in the translated tree only).
+        network = NetworkPage.objects.filter(path=self.path[: -self.steplen]).select_related("locale").first()
         context["network"] = network
-        context["can_see_members_content"] = network is not None and network_access(request.user, network).is_member
+        access = network_access(request.user, network) if network is not None else None
+        context["space_network"] = access.network if access is not None else None
+        in_network = access is not None and self.original.path.startswith(access.network.path)
+        context["space_workshop"] = self.original if in_network else None
+        context["can_see_members_content"] = access is not None and access.is_member
         context["login_url"] = login_url()
         return context
 

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from core.ratelimit import RateLimited
 from .. import actions
 from ..access import live_network, network_access
 from ..forms import JoinRequestForm
-from ..models import Membership
+from ..models import Membership, NetworkPage
 
 # The raw token of an invitation link opened before signing in: allauth's adapter brings the person back to
 # it after signing in or up (pending_invitation_path, registered in NetworksConfig.ready()).
@@ -115,11 +116,34 @@ def accept(request, token):
     )
 
 
+def posted_from(request, network):
+    """The page the join form was posted from (its hidden `page`): the network's own, or one of its live
+    translations, where the person is then brought back, in that page's language. Any other id is ignored."""
+    page_id = request.POST.get("page", "")
+    if page_id.isdigit() and int(page_id) != network.pk:
+        translations = NetworkPage.objects.live().filter(translation_key=network.translation_key)
+        page = translations.select_related("locale").filter(pk=page_id).first()
+        if page is not None:
+            return page
+    return network
+
+
 @require_POST
 def join_request(request, network_slug):
-    """A signed-in person asks, for their organisation, to join a network that is open for applications."""
+    """A signed-in person asks, for their organisation, to join a network that is open for applications: from the
+    network's page or from one of its translations (NetworkPage.original), which then answers in its language."""
     network = live_network(network_slug)
-    back = f"{network.url}#liity"
+    page = posted_from(request, network)
+    if page is network:
+        return ask_to_join(request, network, page)
+    with translation.override(page.locale.language_code):
+        response = ask_to_join(request, network, page)
+        # Rendered here, in the page's language, rather than after the view has returned.
+        return response.render() if isinstance(response, TemplateResponse) else response
+
+
+def ask_to_join(request, network, page):
+    back = f"{page.url}#liity"
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     try:
@@ -134,9 +158,9 @@ def join_request(request, network_slug):
     if not form.is_valid():
         # The page again, with the errors next to the fields.
         messages.error(request, _("Pyyntöä ei lähetetty. Korjaa lomakkeen virheet."))
-        context = network.get_context(request)
+        context = page.get_context(request)
         context["join_form"] = form
-        return TemplateResponse(request, network.get_template(request), context)
+        return TemplateResponse(request, page.get_template(request), context)
     try:
         actions.request_to_join(
             network, request.user, form.cleaned_data["organisation"], form.cleaned_data["motivation"]
