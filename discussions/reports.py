@@ -61,7 +61,7 @@ def report_message(user: User, message: Message, reason: object, text: object = 
         raise ActionError("own_message", _("Omaa viestiä ei voi ilmoittaa."))
     network_id = message.room.network_id
     if not Membership.objects.active().filter(user=user, network_id=network_id).exists():
-        raise ActionError("not_member", _("Voit ilmoittaa vain oman verkostosi viestejä."))
+        raise ActionError("not_own_network", _("Voit ilmoittaa vain oman verkostosi viestejä."))
     if Report.objects.filter(message=message, reporter=user).exists():
         raise ActionError("already_reported", _("Olet jo ilmoittanut tämän viestin."))
     actions.hit_rate_limit(

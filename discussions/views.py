@@ -191,6 +191,8 @@ def room(request, access, room_id):
         "pinned": room.pinned_message,
         "reaction_kinds": REACTION_KINDS,
         "mentionable": queries.mentionable_people(access.network, request.user),
+        "report_reasons": Report.Reason.choices,
+        "report_text_max": reports.MAX_TEXT_LENGTH,
     }
     return TemplateResponse(request, "discussions/room.html", context, status=form_status(form, refusal))
 

@@ -52,7 +52,7 @@ def report_url(message):
 # -- the action -------------------------------------------------------------------------------------------------
 
 
-def test_a_report_is_stored_and_the_networks_facilitators_are_emailed(network_people, django_capture_on_commit_callbacks):
+def test_a_report_is_stored_and_the_facilitators_are_emailed(network_people, django_capture_on_commit_callbacks):
     network, _other, people = network_people
     message = post(network, people["member"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +105,7 @@ def test_nobody_reports_their_own_message_a_deleted_one_or_the_same_one_twice(ne
 def test_only_active_members_of_the_messages_network_report_it(network_people, role):
     network, _other, people = network_people
     message = post(network, people["member"])
-    refused("not_member", reports.report_message, people[role], message, "asiaton", "")
+    refused("not_own_network", reports.report_message, people[role], message, "asiaton", "")
     assert not Report.objects.exists()
 
 
@@ -116,7 +116,7 @@ def test_a_member_who_left_reports_nothing(network_people):
     network, _other, people = network_people
     message = post(network, people["member"])
     remove_member(Membership.objects.get(network=network, user=people["contact"]), people["facilitator"])
-    refused("not_member", reports.report_message, people["contact"], message, "asiaton", "")
+    refused("not_own_network", reports.report_message, people["contact"], message, "asiaton", "")
 
 
 def test_reports_are_rate_limited_with_the_time_to_retry(network_people, settings):
@@ -339,7 +339,7 @@ async def test_the_report_frame_follows_the_permission_matrix(connect, network_p
         await communicator.send_json_to(frame)
         if role == "staff":
             answer, _ = await receive_until(communicator, "error")
-            assert answer["code"] == "not_member"
+            assert answer["code"] == "not_own_network"
         else:
             answer, _ = await receive_until(communicator, "report.received")
             assert answer == {"type": "report.received", "message": message.pk}
@@ -374,7 +374,7 @@ async def test_a_wrong_report_frame_gets_an_error_and_stores_nothing(connect, ne
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_the_frame_refuses_another_networks_message_ones_own_a_repeat_and_a_flood(connect, network_people, settings):
+async def test_the_frame_refuses_others_networks_own_repeated_and_flooding(connect, network_people, settings):
     network, other_network, people = network_people
     stranger = await sync_to_async(post)(other_network, people["other_member"], "Toisen verkoston", "s1")
     messages = [await sync_to_async(post)(network, people["member"], f"Viesti {n}", f"m{n}") for n in range(3)]
@@ -429,9 +429,9 @@ def test_a_persons_reports_are_in_their_data_export_without_the_reported_text(cl
     assert exported["reason"] == "henkilotietoja" and exported["text"] == "Puhelinnumero näkyy"
     assert exported["status"] == "open" and exported["network"] == network.title
     assert "salaisuus" not in json.dumps(data)
-    assert json.loads(client_for(client, people["member"]).get("/tili/omat-tiedot/").content)[
-        "discussion_reports"
-    ] == []
+    assert (
+        json.loads(client_for(client, people["member"]).get("/tili/omat-tiedot/").content)["discussion_reports"] == []
+    )
 
 
 def test_a_deleted_accounts_reports_stay_anonymised_and_tell_nobody(network_people, django_capture_on_commit_callbacks):
