@@ -89,7 +89,7 @@ def hide_reported(report: Report, user: User, reason: object = "") -> list[Repor
     discussions.actions.delete_message) and closes every open report of it; their reporters are told."""
     reason = validate_text(reason, MAX_NOTE_LENGTH, _("Syy"))
     reports = _lock_open_reports(report, user)
-    message = Message.objects.select_for_update().select_related("room").get(pk=report.message_id)
+    message = Message.objects.select_for_update(of=("self",)).select_related("room").get(pk=report.message_id)
     if message.deleted is None:
         message = actions.delete_message(message, user, is_facilitator=True, reason=reason)
     return _close(reports, Report.Status.HIDDEN, user, message.hidden_reason or reason)
@@ -109,7 +109,7 @@ def _lock_open_reports(report: Report, user: User) -> list[Report]:
     them handled and is refused."""
     check_can_handle(user, report.message.room.network)
     reports = list(
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .filter(message_id=report.message_id, status=Report.Status.OPEN)
         .select_related("reporter", "message__room__network")
         .order_by("pk")
