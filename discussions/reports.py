@@ -153,8 +153,9 @@ def open_report_count(network: NetworkPage) -> int:
     )
 
 
-def open_report(network: NetworkPage, report_id: int) -> Report | None:
-    """One report of the network, by id (None for another network's): the network is part of the lookup."""
+def network_report(network: NetworkPage, report_id: int) -> Report | None:
+    """One report of the network, open or handled, by id (None for another network's): the network is part of the
+    lookup."""
     return (
         Report.objects.filter(pk=report_id, message__room__network=network)
         .select_related("message__room__network")

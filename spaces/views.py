@@ -184,7 +184,7 @@ def reports(request, access):
 def decide_report(request, access, report_id):
     """Hides the reported message (the note shown in its place) or dismisses the report; every open report of the
     same message goes with it. Another network's report is 404."""
-    report = discussion_reports.open_report(access.network, report_id)
+    report = discussion_reports.network_report(access.network, report_id)
     if report is None:
         raise Http404
     form = HandleReportForm(request.POST)
