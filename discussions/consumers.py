@@ -40,7 +40,7 @@ from core.waves import Together
 from networks.access import current_access, current_accesses, live_network_id
 from networks.models import NetworkPage
 
-from . import actions, open_sockets, presence, queries
+from . import actions, open_sockets, presence, queries, reports
 from .events import FRAME, frame, network_group, user_group
 from .models import Room
 from .queries import RoomObject
@@ -396,6 +396,14 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
     def react(self, message_id, kind, on):
         actions.set_reaction(self.find_message(message_id), self.user, kind, on)
 
+    async def on_report(self, data):
+        message_id = self.positive_int(data, "message")
+        await database_sync_to_async(self.report)(message_id, data.get("reason"), data.get("text", ""))
+        await self.send(text_data=frame("report.received", message=message_id))
+
+    def report(self, message_id, reason, text):
+        reports.report_message(self.user, self.find_message(message_id), reason, text)
+
     # -- typing, read, sync -----------------------------------------------------------------------------
 
     async def on_typing(self, data):
@@ -462,6 +470,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         "message.delete": on_delete,
         "message.pin": on_pin,
         "message.react": on_react,
+        "report": on_report,
         "typing": on_typing,
         "read": on_read,
         "sync": on_sync,

@@ -1,8 +1,10 @@
-"""The discussion's share of a person's data export (accounts.data)."""
+"""The discussion's share of a person's data export (accounts.data), and what goes with a deleted account."""
 
-from accounts.data import register_exporter
+from django.dispatch import receiver
 
-from .models import Message
+from accounts.data import account_deleted, iso_date, register_exporter
+
+from .models import Message, Report
 
 
 @register_exporter("discussion_messages")
@@ -19,3 +21,35 @@ def export_messages(user):
         }
         for message in messages
     ]
+
+
+@register_exporter("discussion_reports")
+def export_reports(user):
+    """The messages the person reported, with what they said and the outcome; the reported message by its room,
+    time and address only: its text is its author's data, not the reporter's."""
+    reports = Report.objects.filter(reporter=user).select_related("message__room__network").order_by("created", "pk")
+    return [
+        {
+            "network": report.message.room.network.title,
+            "room": report.message.room.title,
+            "message_id": report.message_id,
+            "message_created": iso_date(report.message.created),
+            "reason": report.reason,
+            "reason_label": str(report.get_reason_display()),
+            "text": report.text,
+            "created": iso_date(report.created),
+            "status": report.status,
+            "status_label": str(report.get_status_display()),
+            "handled": iso_date(report.handled_at),
+            "decision_note": report.decision_note,
+        }
+        for report in reports
+    ]
+
+
+@receiver(account_deleted, dispatch_uid="discussions.data.forget_reports")
+def forget_reports(sender, user, **kwargs):
+    """The person's reports stay, anonymised: no reporter and no free text (which may say who wrote it), so that
+    an open one still brings the message before the facilitators and a handled one still records the decision.
+    Nobody is e-mailed the outcome of an anonymised report."""
+    Report.objects.filter(reporter=user).update(reporter=None, text="")

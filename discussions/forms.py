@@ -10,6 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .actions import MAX_CLIENT_ID_LENGTH
+from .models import Report
+from .reports import MAX_NOTE_LENGTH, MAX_TEXT_LENGTH
 
 
 class MessageForm(forms.Form):
@@ -51,3 +53,25 @@ class RoomForm(forms.Form):
     title = forms.CharField(
         label=_("Aiheen otsikko"), max_length=200, error_messages={"required": _("Anna aiheelle otsikko.")}
     )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Syy"),
+        choices=[("", _("Valitse syy")), *Report.Reason.choices],
+        error_messages={"required": _("Valitse ilmoituksen syy."), "invalid_choice": _("Valitse ilmoituksen syy.")},
+    )
+    text = forms.CharField(
+        label=_("Lisätietoja fasilitaattorille"),
+        max_length=MAX_TEXT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vain verkoston fasilitaattorit ja ohjelmatoimisto näkevät ilmoituksen ja sen, kuka sen teki."),
+    )
+
+
+class HandleReportForm(forms.Form):
+    """A facilitator's decision on a reported message: hide it (the note is shown in its place) or dismiss."""
+
+    decision = forms.ChoiceField(choices=[("hide", _("Piilota viesti")), ("dismiss", _("Hylkää ilmoitus"))])
+    note = forms.CharField(label=_("Perustelu"), max_length=MAX_NOTE_LENGTH, required=False)

@@ -158,3 +158,46 @@ class RoomAttention(models.Model):
 
     def __str__(self):
         return str(self.get_level_display())
+
+
+class Report(models.Model):
+    """A member's report of a message to the network's own facilitators (and the programme office), who hide
+    the message or dismiss the report; the reporter is told which. One report per person and message.
+
+    The author of the message is never told who reported it. When the reporter's account is deleted the report
+    stays, anonymised (no reporter, no free text), so that the facilitators still look at the message."""
+
+    class Reason(models.TextChoices):
+        OFFENSIVE = "asiaton", _("Asiaton tai loukkaava")
+        PERSONAL_DATA = "henkilotietoja", _("Sisältää henkilötietoja")
+        HARASSMENT = "hairinta", _("Häirintää")
+        SPAM = "roskaposti", _("Roskapostia tai mainontaa")
+        OTHER = "muu", _("Muu syy")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Käsittelemättä")
+        HIDDEN = "hidden", _("Viesti piilotettu")
+        DISMISSED = "dismissed", _("Ilmoitus hylätty")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("syy"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("lisätiedot"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("tila"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("perustelu"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ilmoitettu viesti")
+        verbose_name_plural = _("ilmoitetut viestit")
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="one_report_per_person")]
+        indexes = [models.Index(fields=["status", "message"], name="report_open")]
+
+    def __str__(self):
+        return f"{self.reporter} / {self.message}: {self.reason}"

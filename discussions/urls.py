@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:room_id>/viesti/<int:message_id>/poista/", views.delete, name="discussion-delete"),
     path("<int:room_id>/viesti/<int:message_id>/piilota/", views.hide, name="discussion-hide"),
     path("<int:room_id>/viesti/<int:message_id>/reaktio/", views.react, name="discussion-react"),
+    path("<int:room_id>/viesti/<int:message_id>/ilmoita/", views.report, name="discussion-report"),
 ]

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST, require_safe
 from core.errors import ActionError
 from networks.decorators import member_required
 
-from . import actions, queries
+from . import actions, queries, reports
 from . import search as discussion_search
-from .forms import EditForm, HideForm, MessageForm, RoomForm
-from .models import Message, Reaction, Room
+from .forms import EditForm, HideForm, MessageForm, ReportForm, RoomForm
+from .models import Message, Reaction, Report, Room
 
 PAGE_SIZE = 50  # messages per page of history
 GROUPING_SECONDS = 5 * 60  # an author's messages this close together show as one group
@@ -191,6 +191,8 @@ def room(request, access, room_id):
         "pinned": room.pinned_message,
         "reaction_kinds": REACTION_KINDS,
         "mentionable": queries.mentionable_people(access.network, request.user),
+        "report_reasons": Report.Reason.choices,
+        "report_text_max": reports.MAX_TEXT_LENGTH,
     }
     return TemplateResponse(request, "discussions/room.html", context, status=form_status(form, refusal))
 
@@ -323,6 +325,38 @@ def hide(request, access, room_id, message_id):
             messages.success(request, _("Viesti piilotettu."))
             return redirect(room_url(room, access, f"viesti-{message.pk}"))
     return render_message_form(request, access, room, message, form, "discussions/hide.html")
+
+
+@member_required
+def report(request, access, room_id, message_id):
+    """A member reports someone's message to the network's facilitators: the message and a form for the reason.
+    Reporting one's own message, a deleted one or the same one twice is refused by reports.report_message."""
+    room = get_room(access, room_id)
+    message = get_object_or_404(Message.objects.select_related("author", "room"), pk=message_id, room=room)
+    form = ReportForm()
+    refusal = None
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                reports.report_message(request.user, message, data["reason"], data["text"])
+            except ActionError as error:
+                form.add_error("text" if error.code == "too_long" else None, error.message)
+                refusal = error
+            else:
+                messages.success(request, _("Kiitos. Ilmoitus on välitetty verkoston fasilitaattoreille."))
+                return redirect(room_url(room, access, f"viesti-{message.pk}"))
+    context = {
+        "access": access,
+        "active_tab": "discussion",
+        "room": room,
+        "room_url": room_url(room, access),
+        "message": message,
+        "form": form,
+        "already_reported": Report.objects.filter(message=message, reporter=request.user).exists(),
+    }
+    return TemplateResponse(request, "discussions/report.html", context, status=form_status(form, refusal))
 
 
 @require_POST

@@ -21,6 +21,8 @@ space_patterns = [
     path("luvut/", include(workshop_urls.figures_patterns)),
     path("keskustelu/", include(discussion_urls)),
     path("hallinta/", include(network_urls.manage_patterns)),
+    path("hallinta/ilmoitukset/", views.reports, name="space-reports"),
+    path("hallinta/ilmoitukset/<int:report_id>/", views.decide_report, name="space-report-decide"),
 ]
 
 urlpatterns = [

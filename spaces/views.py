@@ -10,18 +10,25 @@ members, workshops, answers or documents.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
+from core.errors import ActionError
 from discussions import queries as discussion_queries
-from discussions.models import Room
+from discussions import reports as discussion_reports
+from discussions.forms import HandleReportForm
+from discussions.models import Message, Report, Room
 from networks import overview as network_overview
 from networks.access import may_edit_in_admin
-from networks.decorators import member_required
+from networks.decorators import facilitator_required, member_required
 from networks.models import JoinRequest, Membership, NetworkIndexPage
 from networks.views.space import network_documents
 from workshops import registrations
@@ -109,9 +116,10 @@ def dashboard(request, access):
         open_tasks = list(tasks.annotate(answer_count=Count("submissions"))[:OPEN_TASKS])
     else:
         open_tasks = with_answered(tasks[:OPEN_TASKS], request.user, access.organisation)
-    pending_requests = admin_edit_url = None
+    pending_requests = open_reports = admin_edit_url = None
     if access.is_facilitator:
         pending_requests = JoinRequest.objects.filter(network=network, status=JoinRequest.Status.PENDING).count()
+        open_reports = discussion_reports.open_report_count(network)
         if may_edit_in_admin(request.user, network):
             admin_edit_url = reverse("wagtailadmin_pages:edit", args=[network.pk])
     context = {
@@ -124,6 +132,7 @@ def dashboard(request, access):
         "open_tasks": open_tasks,
         "latest_documents": list(network_documents(network)[:LATEST_DOCUMENTS]),
         "pending_requests": pending_requests,
+        "open_reports": open_reports,
         "admin_edit_url": admin_edit_url,
     }
     return TemplateResponse(request, "spaces/dashboard.html", context)
@@ -143,3 +152,53 @@ def workshop(request, access, workshop_id):
         **feedback.feedback_context(request, access, workshop),
     }
     return TemplateResponse(request, "spaces/workshop.html", context)
+
+
+@dataclass
+class ReportedMessage:
+    """One reported message in the facilitators' queue, with its open reports (handled together)."""
+
+    message: Message
+    reports: list[Report] = field(default_factory=list)
+
+
+@require_safe
+@facilitator_required
+def reports(request, access):
+    """The facilitators' queue of the network's reported messages (staff see it too): each message with its room,
+    author, and who reported it for what. One query for the reports, however many there are."""
+    queue: dict[int, ReportedMessage] = {}
+    for report in discussion_reports.open_reports(access.network):
+        queue.setdefault(report.message_id, ReportedMessage(report.message)).reports.append(report)
+    context = {
+        "access": access,
+        "active_tab": "reports",
+        "queue": list(queue.values()),
+        "form": HandleReportForm(),
+    }
+    return TemplateResponse(request, "spaces/reports.html", context)
+
+
+@require_POST
+@facilitator_required
+def decide_report(request, access, report_id):
+    """Hides the reported message (the note shown in its place) or dismisses the report; every open report of the
+    same message goes with it. Another network's report is 404."""
+    report = discussion_reports.network_report(access.network, report_id)
+    if report is None:
+        raise Http404
+    form = HandleReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Valitse, piilotetaanko viesti vai hylätäänkö ilmoitus."))
+        return redirect("space-reports", access.network.slug)
+    decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+    try:
+        if decision == "hide":
+            discussion_reports.hide_reported(report, request.user, note)
+        else:
+            discussion_reports.dismiss_report(report, request.user, note)
+    except ActionError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Viesti piilotettu.") if decision == "hide" else _("Ilmoitus hylätty."))
+    return redirect("space-reports", access.network.slug)

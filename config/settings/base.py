@@ -177,6 +177,11 @@ DISCUSSION_REACTION_RATE_LIMIT = (
     env_int("DISCUSSION_REACTION_RATE_SECONDS", 60),
 )
 DISCUSSION_MENTION_EMAIL_SECONDS = env_int("DISCUSSION_MENTION_EMAIL_SECONDS", 3600)
+# Reports of messages to the network's facilitators, per person (each one e-mails them).
+DISCUSSION_REPORT_RATE_LIMIT = (
+    env_int("DISCUSSION_REPORT_RATE_REPORTS", 10),
+    env_int("DISCUSSION_REPORT_RATE_SECONDS", 3600),
+)
 # Floods of e-mail: invitations one person may send in an hour, hours between reminders of one task, and
 # days before someone whose join request was declined may ask again.
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200)

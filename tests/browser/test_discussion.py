@@ -389,7 +389,7 @@ def test_a_rate_limited_message_waits_in_the_outbox_and_is_sent_once(server, ope
     assert outbox(page, server, "fanni") == []
 
 
-def test_rooms_a_room_with_messages_and_the_edit_and_hide_pages_pass_axe(server, open_as):
+def test_rooms_a_room_with_messages_and_the_edit_hide_and_report_pages_pass_axe(server, open_as):
     failures = {}
     messages = server.site["messages"]
     pages = {
@@ -397,6 +397,8 @@ def test_rooms_a_room_with_messages_and_the_edit_and_hide_pages_pass_axe(server,
         "room": server.room_url(),
         "edit": f"{server.room_url()}viesti/{messages['fanni']}/muokkaa/",
         "hide": f"{server.room_url()}viesti/{messages['aino']}/piilota/",
+        "report": f"{server.room_url()}viesti/{messages['aino']}/ilmoita/",
+        "reports": f"{server.url}/verkostot/{server.site['network']}/tila/hallinta/ilmoitukset/",
     }
     for name, url in pages.items():
         page = open_as("fanni", url, bypass_csp=True)  # axe is injected by Playwright's evaluate
@@ -463,3 +465,40 @@ def test_reactions_are_seen_live_and_counted_once_per_person(server, open_as):
     expect(pressed).to_have_attribute("aria-pressed", "true")
     pressed.click()  # taken back
     expect(mine.get_by_role("button", name=re.compile("Bertta Berg"))).to_have_count(0)
+
+
+def test_a_message_is_reported_in_place_and_hidden_from_the_queue_live(server, open_as):
+    aino = open_as("aino")
+    bertta = open_as("bertta")
+    connected(aino)
+    connected(bertta)
+    text = f"Ilmoitettava viesti {uuid.uuid4().hex[:6]}"
+    send(aino, text)
+    theirs = message(bertta, text)
+    expect(theirs).to_be_visible()
+    expect(message(aino, text).get_by_role("link", name=re.compile("^Ilmoita"))).to_have_count(0)  # own
+
+    # The link opens the form under the message; the frame stores the report, and a thank-you replaces the form.
+    theirs.get_by_role("link", name=re.compile("^Ilmoita")).click()
+    expect(theirs.get_by_label("Syy")).to_be_focused()
+    theirs.get_by_role("button", name="Lähetä ilmoitus").click()
+    expect(theirs.locator("[data-report-errors]")).to_have_text("Valitse ilmoituksen syy.")
+    theirs.get_by_label("Syy").select_option("asiaton")
+    theirs.get_by_label(re.compile("^Lisätietoja")).fill("Sävy ei sovi tänne")
+    theirs.get_by_role("button", name="Lähetä ilmoitus").click()
+    expect(theirs.get_by_role("status")).to_have_text("Kiitos. Ilmoitus on välitetty verkoston fasilitaattoreille.")
+    expect(theirs.get_by_role("link", name=re.compile("^Ilmoita"))).to_have_count(0)
+    assert bertta.url == server.room_url()  # no page load: the websocket carried it
+
+    # The facilitator hides it from the queue; both open rooms show the reason in its place at once.
+    fanni = open_as("fanni", f"{server.url}/verkostot/{server.site['network']}/tila/hallinta/ilmoitukset/")
+    entry = fanni.locator(".manage-request", has_text=text)
+    expect(entry).to_contain_text("Bertta Berg")
+    expect(entry).to_contain_text("Sävy ei sovi tänne")
+    reason = f"Ei kuulu tänne {uuid.uuid4().hex[:6]}"
+    entry.get_by_label(re.compile("^Perustelu")).fill(reason)
+    entry.get_by_role("button", name=re.compile("^Piilota viesti")).click()
+    expect(fanni.get_by_text("Käsittelemättömiä ilmoituksia ei ole.")).to_be_visible()
+    for page in (aino, bertta):
+        expect(message(page, f"Fasilitaattori piilotti viestin: {reason}")).to_be_visible()
+        expect(page.locator("article.dmsg", has_text=text)).to_have_count(0)

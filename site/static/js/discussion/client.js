@@ -166,6 +166,9 @@ export class DiscussionClient {
             case "room.updated":
                 this.onRoomUpdated(frame.room);
                 break;
+            case "report.received":
+                this.composer.reported(frame.message);
+                break;
             case "error":
                 this.onError(frame);
                 break;
@@ -297,8 +300,9 @@ export class DiscussionClient {
                 // rooms still waiting for theirs ask again after a while.
                 setTimeout(() => this.retryUnansweredSyncs(), SYNC_RETRY_DELAY);
             }
-            this.composer.refused();
-            this.composer.showError(detail);
+            if (!this.composer.refused(detail)) {
+                this.composer.showError(detail);
+            }
             return;
         }
         this.outbox.answered(clientId);

@@ -1,6 +1,6 @@
 /*
- * Writing: the message form (queued in the outbox once the socket has worked), typing hints, replying, and
- * editing and deleting one's own messages in place. Until the socket has opened once (it may be blocked),
+ * Writing: the message form (queued in the outbox once the socket has worked), typing hints, replying,
+ * editing and deleting one's own messages in place, and reporting someone else's message to the facilitators. Until the socket has opened once (it may be blocked),
  * and on history pages, the form posts normally; without a connection, editing falls back to the edit page.
  */
 
@@ -19,6 +19,7 @@ export class Composer {
         this.errors = this.root.querySelector("[data-errors]");
         this.replyTo = Number(this.form?.elements.namedItem("reply_to")?.value) || null; // from ?vastaa=<id>
         this.editing = null; // {id, article, form, link, awaiting}
+        this.reporting = null; // {id, article, form, link, awaiting}
         this.lastTypingSent = 0;
     }
 
@@ -153,6 +154,9 @@ export class Composer {
         } else if (link.dataset.action === "edit" && article && this.client.connection.isOpen()) {
             event.preventDefault();
             this.startEdit(article, link);
+        } else if (link.dataset.action === "report" && article && this.client.connection.isOpen()) {
+            event.preventDefault();
+            this.startReport(article, link);
         }
     }
 
@@ -258,17 +262,113 @@ export class Composer {
         }
     }
 
-    /** A `message.deleted` arrived: an edit of that message ends. */
+    /** A `message.deleted` arrived: an edit or a report of that message ends. */
     deleted(id) {
         if (this.editing?.id === id) {
             this.closeEdit(false);
         }
+        if (this.reporting?.id === id) {
+            this.closeReport(false);
+        }
     }
 
-    /** An error frame without a client_id: a pending edit failed, and its form stays open with the text. */
-    refused() {
+    /** An error frame without a client_id: a pending edit failed, and its form stays open with the text; a
+     * pending report shows the refusal in its own form (then true: it is said there, not above the composer). */
+    refused(detail) {
         if (this.editing?.awaiting) {
             this.editing.awaiting = false;
         }
+        if (this.reporting?.awaiting) {
+            this.reporting.awaiting = false;
+            this.showReportError(detail);
+            return true;
+        }
+        return false;
+    }
+
+    // -- reporting -------------------------------------------------------------------------------------------
+
+    /** The report form in place, from the page's <template> (its words and reasons translated by the server). */
+    startReport(article, link) {
+        const template = document.getElementById("discussion-report-template");
+        if (!template) {
+            window.location.assign(link.href);
+            return;
+        }
+        if (this.reporting) {
+            const same = this.reporting.article === article;
+            this.closeReport(false);
+            if (same) {
+                return;
+            }
+        }
+        const id = Number(article.dataset.id);
+        const form = template.content.firstElementChild.cloneNode(true);
+        for (const label of form.querySelectorAll("[data-report-label]")) {
+            const field = form.elements.namedItem(label.dataset.reportLabel);
+            field.id = `ilmoita-${id}-${label.dataset.reportLabel}`;
+            label.htmlFor = field.id;
+        }
+        (article.querySelector(".dmsg__actions") || article).after(form);
+        this.reporting = { id, article, form, link, awaiting: false };
+        form.querySelector("[data-report-cancel]").addEventListener("click", () => this.closeReport(true));
+        form.addEventListener("keydown", (event) => {
+            if (event.key === "Escape") {
+                event.preventDefault();
+                this.closeReport(true);
+            }
+        });
+        form.addEventListener("submit", (event) => {
+            event.preventDefault();
+            const reason = form.elements.namedItem("reason").value;
+            if (!reason) {
+                this.showReportError(this.strings.reportReason);
+                return;
+            }
+            const text = form.elements.namedItem("text").value;
+            if (this.client.connection.send({ type: "report", message: id, reason, text })) {
+                this.reporting.awaiting = true; // closed when `report.received` (or an error) arrives
+            } else {
+                window.location.assign(link.href); // no connection: the report page works without it
+            }
+        });
+        form.elements.namedItem("reason").focus();
+    }
+
+    showReportError(text) {
+        const box = this.reporting?.form.querySelector("[data-report-errors]");
+        if (!box || !text) {
+            return;
+        }
+        const item = document.createElement("p");
+        item.textContent = text;
+        box.replaceChildren(item);
+    }
+
+    closeReport(returnFocus) {
+        const reporting = this.reporting;
+        if (!reporting) {
+            return;
+        }
+        this.reporting = null;
+        reporting.form.remove();
+        if (returnFocus && reporting.link.isConnected) {
+            reporting.link.focus();
+        }
+    }
+
+    /** `report.received`: the form gives way to a thank-you, and the message's report link goes (once is enough). */
+    reported(id) {
+        const reporting = this.reporting;
+        if (!reporting || reporting.id !== id) {
+            return;
+        }
+        this.reporting = null;
+        const thanks = document.createElement("p");
+        thanks.className = "dmsg__report-done";
+        thanks.setAttribute("role", "status");
+        thanks.textContent = this.strings.reported || "";
+        reporting.form.replaceWith(thanks);
+        reporting.link.remove();
     }
 }

@@ -99,6 +99,8 @@ export class View {
         if (remove) remove.action = `${base}poista/`;
         const hide = article.querySelector("[data-action='hide']");
         if (hide) hide.href = `${base}piilota/`;
+        const report = article.querySelector("[data-action='report']");
+        if (report) report.href = `${base}ilmoita/`;
         const react = article.querySelector("[data-action='react']");
         if (react) react.action = `${base}reaktio/`;
         const pin = article.querySelector("[data-action='pin'] input[name='message']");
