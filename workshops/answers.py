@@ -246,7 +246,8 @@ def answer_draft(task: Task, user: User) -> AnswerDraft | None:
 
 
 def save_answer_draft(task: Task, user: User, organisation: Organisation | None, text: object) -> AnswerDraft | None:
-    """Keeps what the person has typed in the answer box (blank text deletes the draft; None is returned then).
+    """Keeps what the person has typed in the answer box (blank text, or their saved answer's, deletes the draft;
+    None is returned then).
 
     Only someone who may answer the task now may keep a draft of it (`check_can_answer`: before the due date,
     with an organisation for a shared task), and only as long as the answer itself may be: a refusal stores
@@ -261,7 +262,9 @@ def save_answer_draft(task: Task, user: User, organisation: Organisation | None,
             % {"max": number_format(MAX_ANSWER_LENGTH, force_grouping=True)},
         )
     check_can_answer(task, organisation)
-    if not text.strip():
+    # The saved answer itself is no draft: e.g. a save sent as the box lost focus to the form's button, which
+    # arrives after the answer it was typed for.
+    if not text.strip() or text == own_submissions(task, user, organisation).values_list("text", flat=True).first():
         AnswerDraft.objects.filter(task=task, user=user).delete()
         return None
     draft, _created = AnswerDraft.objects.update_or_create(

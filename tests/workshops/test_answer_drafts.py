@@ -23,8 +23,9 @@ from workshops.models import AnswerDraft, Task
 pytestmark = pytest.mark.django_db
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries): the session, the person, the network, the
-# membership, the task; then the draft (GET: one read; POST: its update_or_create in a savepoint).
-DRAFT_QUERIES = {"GET": 7, "POST": 10}
+# membership, the task; then the draft (GET: one read; POST: the person's answer, then the draft's update_or_create
+# in a savepoint).
+DRAFT_QUERIES = {"GET": 7, "POST": 11}
 
 MAY_ANSWER = ("member", "contact", "facilitator", "staff")
 
@@ -162,6 +163,17 @@ def test_saving_the_answer_deletes_the_authors_draft_only(client, setup):
     assert drafts() == {(people["contact"].pk, task.pk): "Yhteyshenkilön kesken"}
     page = client.get(reverse("task", args=[network.slug, task.pk]))
     assert page.context["form"]["text"].value() == "Valmis vastaus", "the answer itself, no draft"
+
+
+def test_a_draft_that_arrives_after_its_answer_is_no_draft(client, setup):
+    """The box lost focus to the form's button: its last save may arrive after the answer it was typed for."""
+    network, _workshop, task, people = setup
+    client_for(client, people["member"])
+    client.post(reverse("task", args=[network.slug, task.pk]), {"text": "Valmis", "version": ""})
+    assert client.post(draft_url(network, task), {"text": "Valmis"}).json() == {"text": "", "updated": None}
+    assert drafts() == {}
+    assert client.post(draft_url(network, task), {"text": "Valmis, ja jatkan"}).status_code == 200
+    assert drafts() == {(people["member"].pk, task.pk): "Valmis, ja jatkan"}
 
 
 def test_a_refused_answer_keeps_the_draft(client, setup):

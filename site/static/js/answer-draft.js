@@ -28,12 +28,17 @@ class AnswerDraft {
             clearTimeout(this.timer);
             this.timer = setTimeout(() => this.save(), SAVE_DELAY);
         });
-        this.textarea.addEventListener("blur", () => this.save());
-        window.addEventListener("pagehide", () => this.save());
+        this.textarea.addEventListener("blur", (event) => {
+            // To the form's own button: the answer is about to carry the text, and saving it deletes the draft.
+            if (!(event.relatedTarget?.type === "submit" && event.relatedTarget.form === this.form)) {
+                this.save();
+            }
+        });
+        window.addEventListener("pagehide", () => this.save(true));
         window.addEventListener("online", () => this.save());
         document.addEventListener("visibilitychange", () => {
             if (document.visibilityState === "hidden") {
-                this.save();
+                this.save(true);
             } else {
                 this.refresh();
             }
@@ -46,7 +51,10 @@ class AnswerDraft {
         });
     }
 
-    async save() {
+    /** Stores the box's text if it changed; `leaving`: the page is being hidden or left, and the request must
+     * outlive it (keepalive, whose body browsers limit to 64 KiB: enough for most answers, and the second
+     * before already stored the rest). */
+    async save(leaving = false) {
         clearTimeout(this.timer);
         this.timer = null;
         if (!this.dirty || this.submitted) {
@@ -58,13 +66,12 @@ class AnswerDraft {
         body.append("text", text);
         let response;
         try {
-            // keepalive: the request outlives a page that is being left.
             response = await fetch(this.url, {
                 method: "POST",
                 body,
                 headers: { "X-CSRFToken": this.token },
                 credentials: "same-origin",
-                keepalive: true,
+                keepalive: leaving,
             });
         } catch {
             this.dirty = true; // tried again when the connection returns, or at the next key or blur
