@@ -27,7 +27,7 @@ from networks.models import Membership, NetworkPage
 from workshops.models import WorkshopPage
 
 from . import events
-from .models import MentionEmail, Message, Reaction, ReadMarker, Room
+from .models import Draft, MentionEmail, Message, Reaction, ReadMarker, Room
 from .queries import ReactionObject, reactions_of
 
 MAX_BODY_LENGTH = 10_000
@@ -38,13 +38,18 @@ def validate_body(body: object) -> str:
     """The message text stripped, or an ActionError: `body` may be anything a socket sent."""
     if not isinstance(body, str) or not body.strip():
         raise ActionError("empty", _("Viesti on tyhjä."))
+    check_length(body)
+    return body.strip()
+
+
+def check_length(body: str) -> None:
+    """Refuses a text over the message size limit: a message, or the draft of one."""
     if len(body) > MAX_BODY_LENGTH:
         raise ActionError(
             "too_long",
             _("Viesti on liian pitkä: enintään %(max)s merkkiä.")
             % {"max": number_format(MAX_BODY_LENGTH, force_grouping=True)},
         )
-    return body.strip()
 
 
 def create_message(
@@ -55,6 +60,7 @@ def create_message(
     reply_to: object = None,
     *,
     sent_at: datetime | None = None,
+    origin: str = "",
 ) -> tuple[Message, bool]:
     """Stores a message once per (author, client_id) and returns (message, created); the room hears of it.
 
@@ -64,6 +70,9 @@ def create_message(
     `sent_at` stores a message written earlier with that time (the demo content's conversations): it counts
     against no rate limit and e-mails nobody about its mentions, which are old news (they are recorded all the
     same, so they show among the person's mentions).
+
+    The author's draft of the room became the message: it is deleted with it, and their other sockets (all but
+    `origin`, the socket that sent it, whose box is already empty) are told so.
     """
     if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
         raise ActionError("invalid", _("Viestin tunniste puuttuu tai on virheellinen."))
@@ -100,6 +109,8 @@ def create_message(
                 Message.objects.filter(pk=message.pk).update(created=sent_at)
                 message.created = sent_at
             ReadMarker.objects.update_or_create(user=author, room=room, defaults={"last_read_seq": seq})
+            if Draft.objects.filter(user=author, room=room).delete()[0]:
+                events.draft_changed(author.pk, room.pk, "", origin=origin)
             mentioned_users = [user for user, _url in mentioned.values() if user.pk != author.pk]
             if mentioned_users:
                 message.mentions.set(mentioned_users)
@@ -246,6 +257,38 @@ def pin_message(room: Room, message: Message | None) -> Room:
     room.save(update_fields=["pinned_message"])
     events.room_updated(room)
     return room
+
+
+def save_draft(room: Room, user: User, body: object, *, origin: str = "") -> None:
+    """Keeps what the person has typed in the room's message box (an empty or blank text deletes it), and tells
+    their other sockets in the network, except `origin` (the socket it came from), so that another tab or device
+    shows it. The caller has checked the person's access to the room's network; a closed room and a text over the
+    message size limit are refused, storing nothing. A draft is its author's alone: no one else hears of it.
+    """
+    if not isinstance(body, str):
+        raise ActionError("invalid", _("Kenttä %(field)s puuttuu tai on virheellinen.") % {"field": "body"})
+    check_length(body)
+    if room.is_closed:
+        raise ActionError("room_closed", _("Huone on suljettu uusilta viesteiltä."))
+    if not body.strip():
+        if Draft.objects.filter(user=user, room=room).delete()[0]:
+            events.draft_changed(user.pk, room.pk, "", origin=origin)
+        return
+    now = timezone.now()
+    if not Draft.objects.filter(user=user, room=room).update(body=body, updated=now):
+        try:
+            with transaction.atomic():
+                Draft.objects.create(user=user, room=room, body=body, updated=now)
+        except IntegrityError:  # the person's other tab created it a moment ago: this text is the newer
+            Draft.objects.filter(user=user, room=room).update(body=body, updated=now)
+    events.draft_changed(user.pk, room.pk, body, origin=origin)
+
+
+def prune_drafts(now: datetime | None = None) -> int:
+    """Deletes the drafts untouched for DRAFT_KEEP_DAYS; how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.DRAFT_KEEP_DAYS)
+    deleted, _by_model = Draft.objects.filter(updated__lt=cutoff).delete()
+    return deleted
 
 
 def check_message_rate(user: User) -> None:

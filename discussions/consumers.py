@@ -73,6 +73,7 @@ class Arrival(NamedTuple):
     refused: int | None  # the close code, or None
     rooms: list[RoomObject] = []  # noqa: RUF012 - never changed: every refusal shares it
     unread: dict[int, int] = {}  # noqa: RUF012 - as rooms
+    drafts: dict[int, str] = {}  # noqa: RUF012 - as rooms
 
 
 @database_sync_to_async
@@ -82,8 +83,8 @@ def admit(wave):
     The session cookies name the people and the slugs the networks; their access versions are read next, and
     only then is access decided (decide_access, the check every later frame may repeat), so that a change
     committed meanwhile shows at the next comparison. The same queries for one socket as for a hundred: the
-    sessions (a cache read with SESSION_ENGINE cached_db), a network id per slug, the access check, and the
-    rooms with everyone's unread counts. A socket keeps its session's key, not the session.
+    sessions (a cache read with SESSION_ENGINE cached_db), a network id per slug, the access check, the rooms with
+    everyone's unread counts, and everyone's drafts. A socket keeps its session's key, not the session.
     """
     user_ids = session_user_ids(consumer.session_key for consumer, _slug in wave)
     network_ids = {slug: live_network_id(slug) for slug in {slug for _consumer, slug in wave}}
@@ -105,9 +106,11 @@ def admit(wave):
         else:
             admitted[consumer.network_id].append(consumer)
     for network_id, consumers in admitted.items():
-        rooms, unread = queries.rooms_with_unread(network_id, [consumer.user for consumer in consumers])
+        users = [consumer.user for consumer in consumers]
+        rooms, unread = queries.rooms_with_unread(network_id, users)
+        drafts = queries.drafts_of((room["id"] for room in rooms), users)
         for consumer in consumers:
-            arrivals[consumer] = Arrival(None, rooms, unread[consumer.user_id])
+            arrivals[consumer] = Arrival(None, rooms, unread[consumer.user_id], drafts[consumer.user_id])
     return [arrivals[consumer] for consumer, _slug in wave]
 
 
@@ -213,7 +216,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         self.room_ids = {room["id"] for room in state.rooms}
         open_sockets.opened(self)
         await open_sockets.join_groups(self)
-        await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread))
+        await self.send(text_data=frame("rooms", rooms=state.rooms, unread=state.unread, drafts=state.drafts))
         await presence.join(self, self.user.display_name, listed=self.listed)  # the list follows
         self.schedule_recheck()
         metrics.SOCKET_CONNECT_SECONDS.observe(time.monotonic() - started)
@@ -358,7 +361,8 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def store_message(self, room_id, body, client_id, reply_to):
-        return actions.create_message(Room.objects.get(pk=room_id), self.user, body, client_id, reply_to)
+        room = Room.objects.get(pk=room_id)
+        return actions.create_message(room, self.user, body, client_id, reply_to, origin=self.channel_name)
 
     async def on_edit(self, data):
         await database_sync_to_async(self.edit)(self.positive_int(data, "id"), data.get("body"))
@@ -435,6 +439,16 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
             {**queries.serialise_message(message), "reactions": reactions.get(message.pk, [])} for message in messages
         ], complete
 
+    # -- drafts -----------------------------------------------------------------------------------------
+
+    async def on_draft(self, data):
+        room_id = self.room_id(data)
+        await database_sync_to_async(self.store_draft)(room_id, data.get("body"))
+        await self.send(text_data=frame("draft.saved", room=room_id))
+
+    def store_draft(self, room_id, body):
+        actions.save_draft(Room.objects.get(pk=room_id), self.user, body, origin=self.channel_name)
+
     # -- rooms ------------------------------------------------------------------------------------------
 
     async def on_room_create(self, data):
@@ -474,6 +488,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         "typing": on_typing,
         "read": on_read,
         "sync": on_sync,
+        "draft": on_draft,
         "room.create": on_room_create,
         "room.close": on_room_close,
     }
@@ -485,6 +500,12 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         group, which the socket is in), then the frame passed on."""
         self.room_ids.add(json.loads(event["text"])["room"]["id"])
         await self.send(text_data=event["text"])
+
+    async def draft_changed(self, event):
+        """The person's draft of a room, saved from another of their sockets (or emptied by a send): passed on if
+        the room is one of this socket's, and not back to the socket it came from, whose box already holds it."""
+        if event["origin"] != self.channel_name and event["room"] in self.room_ids:
+            await self.send(text_data=event["text"])
 
     async def access_changed(self, event):
         """Someone's access changed (this person's, or the network's): check now, not only at the next frame."""

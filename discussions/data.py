@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from accounts.data import account_deleted, iso_date, register_exporter
 
-from .models import Message, Report
+from .models import Draft, Message, Report
 
 
 @register_exporter("discussion_messages")
@@ -53,3 +53,24 @@ def forget_reports(sender, user, **kwargs):
     an open one still brings the message before the facilitators and a handled one still records the decision.
     Nobody is e-mailed the outcome of an anonymised report."""
     Report.objects.filter(reporter=user).update(reporter=None, text="")
+
+
+@register_exporter("discussion_drafts")
+def export_drafts(user):
+    """What the person has typed in rooms and not sent: theirs too."""
+    drafts = Draft.objects.filter(user=user).select_related("room__network").order_by("updated", "pk")
+    return [
+        {
+            "network": draft.room.network.title,
+            "room": draft.room.title,
+            "updated": draft.updated.isoformat(),
+            "body": draft.body,
+        }
+        for draft in drafts
+    ]
+
+
+@receiver(account_deleted, dispatch_uid="discussions.data.forget_drafts")
+def forget_drafts(sender, user, **kwargs):
+    """Messages stay (as "poistettu käyttäjä"); what was never sent goes with the account."""
+    Draft.objects.filter(user=user).delete()

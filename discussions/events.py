@@ -11,7 +11,8 @@ Every event names its audience:
   (new, updated, deleted), who is typing where, its rooms (created, updated), who is online, a change of its
   access. Every socket of a network follows all of its rooms, so a group per room would hold the same sockets:
   one group is one membership to add and remove per socket instead of one per room;
-- a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once.
+- a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once; and
+  their draft of a room, which only their own sockets ever receive.
 
 Fan-out costs the receivers nothing: a frame is serialised once, here, on the sender's side, and the group
 carries the finished text as a `discussion.frame` event, which a receiving socket only writes to its client
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 FRAME = "discussion.frame"  # finished text that a receiving socket writes as it is
 ROOM_CREATED = "room.created"  # finished text too, but the socket first learns the new room's id
 ACCESS_CHANGED = "access.changed"  # no text: the socket checks its access now
+DRAFT_CHANGED = "draft.changed"  # finished text for the person's sockets of the room's network, but its origin
 
 
 # -- audiences ----------------------------------------------------------------------------------------------
@@ -120,6 +122,15 @@ def room_updated(room: Room) -> None:
     send_on_commit(network_group(room.network_id), room_frame("room.updated", room))
 
 
+def draft_changed(user_id: int, room_id: int, body: str, origin: str = "") -> None:
+    """The person's draft of a room (empty: gone) to their own sockets only, never to the network: each socket of
+    the room's network passes it on, except `origin`, the socket that saved it (DiscussionConsumer.draft_changed)."""
+    text = frame("draft", room=room_id, body=body)
+    transaction.on_commit(
+        partial(send, user_group(user_id), {"type": DRAFT_CHANGED, "text": text, "room": room_id, "origin": origin})
+    )
+
+
 def access_changed(user_ids: Iterable[int], network_ids: Iterable[int]) -> None:
     """The open sockets of these people and networks check their access now (it changed and is committed)."""
     for group in [user_group(pk) for pk in user_ids] + [network_group(pk) for pk in network_ids]:
@@ -134,7 +145,7 @@ def send_on_commit(group: str, text: str, event: str = FRAME) -> None:
     transaction.on_commit(partial(send, group, {"type": event, "text": text}))
 
 
-def send(group: str, event: dict[str, str]) -> None:
+def send(group: str, event: dict[str, object]) -> None:
     """Sends an event to a group now, from synchronous code (an action's commit, a signal). A channel layer
     failure is logged, never raised: what changed is stored, and the sockets catch up with their next sync."""
     try:

@@ -201,3 +201,23 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.reporter} / {self.message}: {self.reason}"
+
+
+class Draft(models.Model):
+    """What a person has typed in a room's message box and not sent: kept on the server so that it comes back
+    after a reload, a dropped connection or on another device. Private to its author; sending a message in the
+    room deletes it, and drafts untouched for DRAFT_KEEP_DAYS are pruned (`manage.py prune_drafts`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("luonnos")
+        verbose_name_plural = _("luonnokset")
+        constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_draft_per_room")]
+        indexes = [models.Index(fields=["updated"], name="discussion_draft_updated")]
+
+    def __str__(self):
+        return f"{self.user} / {self.room}"

@@ -19,7 +19,7 @@ from accounts.models import User
 from core.text import mention_handle
 from networks.models import NetworkPage
 
-from .models import Message, Reaction, ReadMarker, Room
+from .models import Draft, Message, Reaction, ReadMarker, Room
 
 SYNC_PAGE_SIZE = 100
 EXCERPT_LENGTH = 80  # characters of a message shown where it is quoted: a reply, the start page
@@ -103,6 +103,21 @@ def rooms_with_unread(network_id: int, users: Sequence[User]) -> tuple[list[Room
         user.pk: {room.pk: max(0, room.last_seq - read[user.pk].get(room.pk, 0)) for room in rooms} for user in users
     }
     return [room_summary(room) for room in rooms], unread
+
+
+def drafts_of(room_ids: Iterable[int], users: Sequence[User]) -> dict[int, dict[int, str]]:
+    """Each person's drafts in these rooms ({user id: {room id: text}}): one query however many people, for the
+    sockets of a wave that connects (each gets its own person's only)."""
+    drafts: dict[int, dict[int, str]] = {user.pk: {} for user in users}
+    rows = Draft.objects.filter(room_id__in=list(room_ids), user__in=users).values_list("user_id", "room_id", "body")
+    for user_id, room_id, body in rows:
+        drafts[user_id][room_id] = body
+    return drafts
+
+
+def draft_body(user: User, room: Room) -> str:
+    """The person's draft of the room, or "": what the room page puts in its message box (one query)."""
+    return Draft.objects.filter(user=user, room=room).values_list("body", flat=True).first() or ""
 
 
 def messages_after(room: Room, after: int, limit: int = SYNC_PAGE_SIZE) -> tuple[list[Message], bool]:

@@ -157,7 +157,9 @@ def room(request, access, room_id):
 
     if form is None:
         reply_to = parse_seq(request.GET.get("vastaa"))
-        form = MessageForm(initial={"client_id": MessageForm.new_client_id(), "reply_to": reply_to})
+        # What the person was writing here (on this or another device) is back in the box: their draft.
+        initial = {"client_id": MessageForm.new_client_id(), "reply_to": reply_to}
+        form = MessageForm(initial={**initial, "body": queries.draft_body(request.user, room)})
     else:
         reply_to = parse_seq(form.data.get("reply_to"))
     reply_target = None

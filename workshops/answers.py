@@ -8,6 +8,9 @@ ActionError (core.errors) that leaves everything as it was.
   step fails, the files already written are removed and no row changes. Refused after the due date and,
   for a shared task, without an organisation (`check_can_answer`).
 - `delete_answer_file`: removes one file before the due date.
+- `save_answer_draft` / `answer_draft`: what the person is typing in the answer box, kept (debounced from the
+  page) until they save the answer, which deletes it; private to its author; `prune_answer_drafts` removes
+  drafts untouched for DRAFT_KEEP_DAYS.
 - `AnswerStatus` / `send_reminder`: who has and has not answered, per organisation, and a reminder to
   those who have not (at most one every TASK_REMINDER_COOLDOWN_HOURS; `task.reminded` records the last).
 - Who may read an answer: `may_read`; who may change it: `is_own`.
@@ -29,7 +32,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -41,7 +44,7 @@ from networks.access import NetworkAccess
 from networks.models import Membership, NetworkPage, Organisation
 
 from .forms.tasks import display_name
-from .models import Submission, SubmissionFile, Task, WorkshopPage
+from .models import AnswerDraft, Submission, SubmissionFile, Task, WorkshopPage
 from .notifications import mail_once, member_users
 
 
@@ -218,6 +221,8 @@ def save_answer(
             submission.text_html = render_markdown(text) if text.strip() else ""
             submission.updated_by = user
             submission.save()
+            # What the person was typing became the answer: the draft goes with it.
+            AnswerDraft.objects.filter(task=task, user=user).delete()
             for uploaded in uploads:
                 attachment = SubmissionFile(
                     submission=submission, name=display_name(uploaded.name), size=uploaded.size, uploaded_by=user
@@ -230,6 +235,49 @@ def save_answer(
             _storage().delete(name)
         raise
     return submission
+
+
+MAX_ANSWER_LENGTH = Submission._meta.get_field("text").max_length or 20000
+
+
+def answer_draft(task: Task, user: User) -> AnswerDraft | None:
+    """The person's own draft of their answer, if they have one (one query)."""
+    return AnswerDraft.objects.filter(task=task, user=user).first()
+
+
+def save_answer_draft(task: Task, user: User, organisation: Organisation | None, text: object) -> AnswerDraft | None:
+    """Keeps what the person has typed in the answer box (blank text, or their saved answer's, deletes the draft;
+    None is returned then).
+
+    Only someone who may answer the task now may keep a draft of it (`check_can_answer`: before the due date,
+    with an organisation for a shared task), and only as long as the answer itself may be: a refusal stores
+    nothing. The caller has checked that the person is a member of the task's network.
+    """
+    if not isinstance(text, str):
+        raise ActionError("invalid", _("Luonnoksen teksti puuttuu."))
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise ActionError(
+            "too_long",
+            _("Vastaus on liian pitkä: enintään %(max)s merkkiä.")
+            % {"max": number_format(MAX_ANSWER_LENGTH, force_grouping=True)},
+        )
+    check_can_answer(task, organisation)
+    # The saved answer itself is no draft: e.g. a save sent as the box lost focus to the form's button, which
+    # arrives after the answer it was typed for.
+    if not text.strip() or text == own_submissions(task, user, organisation).values_list("text", flat=True).first():
+        AnswerDraft.objects.filter(task=task, user=user).delete()
+        return None
+    draft, _created = AnswerDraft.objects.update_or_create(
+        task=task, user=user, defaults={"text": text, "updated": timezone.now()}
+    )
+    return draft
+
+
+def prune_answer_drafts(now: datetime | None = None) -> int:
+    """Deletes the answer drafts untouched for DRAFT_KEEP_DAYS; how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.DRAFT_KEEP_DAYS)
+    deleted, _by_model = AnswerDraft.objects.filter(updated__lt=cutoff).delete()
+    return deleted
 
 
 def delete_answer_file(attachment: SubmissionFile) -> bool:

@@ -236,6 +236,27 @@ class Submission(models.Model):
         return f"{self.task} – {self.organisation or self.user}"
 
 
+class AnswerDraft(models.Model):
+    """What a person has typed in a task's answer box and not saved as the answer: it comes back when they open the
+    task again, on any device. Private to its author even when the task is answered per organisation (the
+    organisation's answer is the Submission); saving the answer deletes it, and drafts untouched for
+    DRAFT_KEEP_DAYS are pruned (`manage.py prune_drafts`)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=20000)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vastauksen luonnos")
+        verbose_name_plural = _("vastausten luonnokset")
+        constraints = [models.UniqueConstraint(fields=["task", "user"], name="one_answer_draft_per_person")]
+        indexes = [models.Index(fields=["updated"], name="answer_draft_updated")]
+
+    def __str__(self):
+        return f"{self.task} – {self.user}"
+
+
 class SubmissionFile(models.Model):
     """A file attached to an answer. Stored outside the public media folder (workshops.storage) and
     served only by a view that checks who may read the answer."""

@@ -16,6 +16,7 @@ space_patterns = [
     path("<int:workshop_id>/tehtavat/uusi/", tasks.create, name="task-create"),
     path("tehtavat/<int:task_id>/", tasks.detail, name="task"),
     path("tehtavat/<int:task_id>/muokkaa/", tasks.edit, name="task-edit"),
+    path("tehtavat/<int:task_id>/luonnos/", tasks.draft, name="task-draft"),
     path("tehtavat/<int:task_id>/vastaukset/", tasks.answers, name="task-answers"),
     path("tehtavat/<int:task_id>/muistutus/", tasks.remind, name="task-remind"),
     path("tehtavat/<int:task_id>/tiedostot/<int:file_id>/", tasks.download_file, name="task-file"),

@@ -187,6 +187,8 @@ DISCUSSION_REPORT_RATE_LIMIT = (
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 200)
 TASK_REMINDER_COOLDOWN_HOURS = env_int("TASK_REMINDER_COOLDOWN_HOURS", 12)
 JOIN_REQUEST_COOLDOWN_DAYS = env_int("JOIN_REQUEST_COOLDOWN_DAYS", 30)
+# Drafts (a room's message box, a task's answer) untouched for this many days go (`manage.py prune_drafts`).
+DRAFT_KEEP_DAYS = env_int("DRAFT_KEEP_DAYS", 30)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,20 +25,22 @@ from tests.discussions.sockets import DatabaseThreadQueries, joined, nothing_but
 from tests.factories import make_membership, make_user
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
-CONNECT_QUERIES = 8  # for a whole wave of connects as for one (discussions.consumers.admit); presence: none
+CONNECT_QUERIES = 9  # for a whole wave of connects as for one (discussions.consumers.admit); presence: none
 # The same moments later: the process remembers which network the slug names and that it is live and public.
 WARM_CONNECT_QUERIES = CONNECT_QUERIES - 2
 FRAME_QUERIES = {
-    "message.send": 11,
+    "message.send": 12,  # the author's draft of the room deleted with it included
     "message.edit": 4,
     "message.delete": 4,
     "read": 2,
     "sync": 2,  # the messages, their reactions
     "typing": 0,
     "room.create": 4,
+    "draft": 2,  # the room, the update of the person's draft
+    "draft.new": 5,  # the room, the update that finds none, and the insert in its savepoint
 }
 CHECKED_FRAME_QUERIES = 5  # a frame after an access change: the database check included
-SEND_QUERIES = 11  # a message, whatever the number of listeners: the sender's alone
+SEND_QUERIES = 12  # a message, whatever the number of listeners: the sender's alone
 
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -102,6 +104,9 @@ async def every_frame(communicator, room_id, n):
     counts["room.create"] = await frame_queries(
         communicator, {"type": "room.create", "title": f"Uusi aihe {n}"}, "room.created"
     )
+    draft = {"type": "draft", "room": room_id, "body": f"Kesken {n}"}
+    counts["draft.new"] = await frame_queries(communicator, draft, "draft.saved")
+    counts["draft"] = await frame_queries(communicator, {**draft, "body": f"Kesken vielä {n}"}, "draft.saved")
     return counts
 
 
@@ -136,8 +141,10 @@ async def test_a_connect_moments_after_another_skips_the_network(connect, networ
 
 
 def read_half_of_every_room(user, network):
+    """…and leave a draft in each: the rooms frame carries the person's drafts."""
     for room in Room.objects.filter(network=network):
         actions.mark_read(user, room, room.last_seq // 2)
+        actions.save_draft(room, user, f"Kesken huoneessa {room.pk}")
 
 
 @pytest.mark.parametrize("role", ["member", "staff"])
@@ -145,8 +152,8 @@ async def test_connect_runs_the_same_queries_whatever_the_rooms_members_messages
     connect, network_people, role
 ):
     """A connect costs the same few queries, however big its network is: the session (read twice: before and
-    after the access versions), the network's id, the person, the network, the membership, the rooms and the
-    read markers. Presence reads the cache only."""
+    after the access versions), the network's id, the person, the network, the membership, the rooms, the
+    read markers and the person's drafts. Presence reads the cache only."""
     network, _other, people = network_people
     user = people[role]
     counts = []
@@ -194,6 +201,8 @@ async def test_a_wave_of_connects_is_decided_in_the_queries_of_one(network_peopl
     expected = [await sync_to_async(unread_counts)(user, rooms) for user in members]
     assert [arrival.unread for arrival in arrivals] == expected
     assert len({tuple(unread.values()) for unread in expected}) > 1, "people with different unread counts"
+    assert arrivals[0].drafts == {room.pk: f"Kesken huoneessa {room.pk}" for room in rooms}
+    assert not any(arrival.drafts for arrival in arrivals[1:]), "each person gets their own drafts only"
 
     mixed = await sync_to_async(wave_of)([members[0], outsider], network)
     mixed += await sync_to_async(wave_of)([members[1]], other)

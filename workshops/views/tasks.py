@@ -1,6 +1,8 @@
 """Workshop tasks in the member space: the facilitator creates and edits them, follows who has answered
 and reminds those who have not; members answer (alone, or together for their organisation), edit their
-answer until the due date and read others' answers when the task shows them.
+answer until the due date and read others' answers when the task shows them. What a person is typing in the
+answer box is kept as their draft (`draft`, posted from site/static/js/answer-draft.js) and comes back in the
+form, on any device, until they save the answer.
 
 Every view runs a fixed number of queries whatever the number of members, answers and files. An answer
 file is served only by `download_file`, to people who may read the answer; to anyone else it does not
@@ -10,7 +12,7 @@ exist (404).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -99,9 +101,11 @@ def edit(request, access, task_id):
 # ---------- The task page and the answer ----------
 
 
-def answer_form(own, data=None, files=None):
+def answer_form(own, data=None, files=None, draft=None):
+    """The answer form on the person's answer (`own`), its text their draft when they have one."""
     existing = len(own.files.all()) if own is not None else 0
-    initial = {"text": own.text if own else "", "version": actions.version_of(own)}
+    text = draft.text if draft is not None else own.text if own else ""
+    initial = {"text": text, "version": actions.version_of(own)}
     return AnswerForm(data, files, initial=initial, existing_files=existing)
 
 
@@ -125,8 +129,10 @@ def render_task(request, access, task, organisation, *, form=None, refusal=None,
     organisation_request_form = None
     if no_organisation and access.membership is not None:
         organisation_request_form = OrganisationRequestForm(initial={"organisation": user.organisation_id})
+    draft = None
     if form is None and task.is_open and not no_organisation:
-        form = answer_form(own)
+        draft = actions.answer_draft(task, user)
+        form = answer_form(own, draft=draft)
     context = {
         "access": access,
         "active_tab": "workshops",
@@ -136,6 +142,7 @@ def render_task(request, access, task, organisation, *, form=None, refusal=None,
         "own": own,
         "others": others,
         "form": form if task.is_open and not no_organisation else None,
+        "draft": draft,
         "no_organisation": no_organisation,
         "organisation_request_form": organisation_request_form,
         "can_moderate": access.is_facilitator and task.is_open,
@@ -202,6 +209,29 @@ def detail(request, access, task_id):
         message = _("Vastauksesi on tallennettu. Voit muokata sitä %(due)s asti.")
     messages.success(request, message % {"due": actions.formatted(task.due)})
     return redirect(task_url(access, task, "#oma-vastaus"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_required
+def draft(request, access, task_id):
+    """The person's draft of their answer, as JSON: GET reads it (`text` "" when there is none), POST `text` keeps
+    it (blank deletes it). Only for someone who may answer the task now (403 with the reason otherwise: after the
+    due date, or a shared task without an organisation); too long a text is 400. Nothing is stored on a refusal."""
+    task = get_task(access.network, task_id)
+    try:
+        actions.check_can_answer(task, access.organisation)
+        if request.method == "POST":
+            saved = actions.save_answer_draft(task, request.user, access.organisation, request.POST.get("text"))
+        else:
+            saved = actions.answer_draft(task, request.user)
+    except ActionError as refusal:
+        status = 400 if refusal.code in {"invalid", "too_long"} else 403
+        return JsonResponse({"error": refusal.code, "detail": str(refusal.message)}, status=status)
+    response = JsonResponse(
+        {"text": saved.text if saved else "", "updated": saved.updated.isoformat() if saved else None}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---------- Answer files ----------

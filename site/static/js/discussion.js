@@ -12,6 +12,7 @@
  *   outbox.js       unacknowledged messages in localStorage, (re)sent with their client_id until acked
  *   render.js       what is shown: messages, typing, presence, unread counts, rooms, the pinned message
  *   composer.js     what the person writes: the form, typing hints, replies, editing and deleting in place
+ *   draft.js        the message box's draft, kept on the server: back after a reload, a reconnect, on another device
  *   mentions.js     "@" and a name offers the network's members (the combobox pattern on the message box)
  *   text.js         small helpers: times, client ids, the translated strings' placeholders, excerpts
  */

@@ -5,7 +5,7 @@
  * the ids seen (duplicates are dropped), the unread count, and whether the room is closed or has a pin.
  *
  * The socket is connection.js, unacknowledged messages outbox.js, what is shown render.js, and what the
- * person writes composer.js.
+ * person writes composer.js (its draft, kept on the server, draft.js).
  */
 
 import { Composer } from "./composer.js";
@@ -103,6 +103,7 @@ export class DiscussionClient {
     /** The socket is gone: nothing is in flight or being synced on it any more. */
     forgetSocket() {
         this.outbox.forgetSocket();
+        this.composer.draft?.forgetSocket();
         this.rooms.forEach((room) => {
             room.syncing = false;
             room.resync = false;
@@ -120,7 +121,15 @@ export class DiscussionClient {
         }
         switch (frame.type) {
             case "rooms":
-                this.onRooms(frame.rooms, frame.unread || {});
+                this.onRooms(frame.rooms, frame.unread || {}, frame.drafts || {});
+                break;
+            case "draft":
+                if (frame.room === this.roomId) {
+                    this.composer.draft?.received(frame.body);
+                }
+                break;
+            case "draft.saved":
+                this.composer.draft?.stored();
                 break;
             case "unread":
                 this.room(frame.room).unread = frame.count;
@@ -177,7 +186,7 @@ export class DiscussionClient {
         }
     }
 
-    onRooms(rooms, unread) {
+    onRooms(rooms, unread, drafts) {
         this.connection.opened();
         for (const summary of rooms) {
             const room = this.room(summary.id);
@@ -191,11 +200,17 @@ export class DiscussionClient {
             this.room(Number(id)).unread = count;
             this.view.renderBadge(Number(id), count);
         }
-        // After every (re)connect: sync every room from the last seq seen, then re-send the outbox.
+        // After every (re)connect: sync every room from the last seq seen, then re-send the outbox; then the draft
+        // (the server's, unless something typed here waits: that is stored now, after the outbox's sends, which
+        // delete the drafts they were made from).
         for (const id of this.rooms.keys()) {
             this.requestSync(id);
         }
         this.outbox.flush();
+        if (this.roomId !== null) {
+            this.composer.draft?.received(drafts[this.roomId] || "");
+            this.composer.draft?.opened();
+        }
     }
 
     requestSync(id) {

@@ -1,9 +1,11 @@
 /*
- * Writing: the message form (queued in the outbox once the socket has worked), typing hints, replying,
- * editing and deleting one's own messages in place, and reporting someone else's message to the facilitators. Until the socket has opened once (it may be blocked),
+ * Writing: the message form (queued in the outbox once the socket has worked), its draft kept on the server
+ * (draft.js), typing hints, replying, editing and deleting one's own messages in place, and reporting someone
+ * else's message to the facilitators. Until the socket has opened once (it may be blocked),
  * and on history pages, the form posts normally; without a connection, editing falls back to the edit page.
  */
 
+import { Draft } from "./draft.js";
 import { MentionPicker } from "./mentions.js";
 import { excerpt, newClientId, plainText } from "./text.js";
 
@@ -16,6 +18,7 @@ export class Composer {
         this.strings = client.strings;
         this.form = this.root.querySelector("[data-compose]");
         this.textarea = this.form?.querySelector("textarea") || null;
+        this.draft = this.textarea && client.roomId !== null ? new Draft(client, this.textarea) : null;
         this.errors = this.root.querySelector("[data-errors]");
         this.replyTo = Number(this.form?.elements.namedItem("reply_to")?.value) || null; // from ?vastaa=<id>
         this.editing = null; // {id, article, form, link, awaiting}
@@ -37,6 +40,7 @@ export class Composer {
             }
         });
         this.textarea?.addEventListener("input", () => this.onTyping());
+        this.draft?.listen();
         this.root.querySelector("[data-action='cancel-reply']")?.addEventListener("click", (event) => {
             event.preventDefault();
             this.setReply(null);
@@ -76,6 +80,7 @@ export class Composer {
         this.clearErrors();
         client.view.renderPending(entry);
         this.textarea.value = "";
+        this.draft?.sent();
         this.setReply(null);
         client.outbox.flush();
     }
@@ -96,6 +101,7 @@ export class Composer {
             return;
         }
         this.textarea.value = this.textarea.value.trim() ? `${this.textarea.value}\n\n${body}` : body;
+        this.draft?.typed(); // the server deleted nothing (the message was refused): the draft is this text now
     }
 
     /** The room was closed or opened: the form hides with it closed, unless it is in use or holds text (nothing
