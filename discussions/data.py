@@ -1,8 +1,11 @@
-"""The discussion's share of a person's data export (accounts.data)."""
+"""The discussion's share of a person's data export (accounts.data): their messages and the rooms they followed
+or muted; and deleting an account removes those choices."""
 
-from accounts.data import register_exporter
+from django.dispatch import receiver
 
-from .models import Message
+from accounts.data import account_deleted, register_exporter
+
+from .models import Message, RoomAttention
 
 
 @register_exporter("discussion_messages")
@@ -19,3 +22,16 @@ def export_messages(user):
         }
         for message in messages
     ]
+
+
+@register_exporter("room_attention")
+def export_room_attention(user):
+    choices = RoomAttention.objects.filter(user=user).select_related("room__network").order_by("pk")
+    return [
+        {"network": choice.room.network.title, "room": choice.room.title, "level": choice.level} for choice in choices
+    ]
+
+
+@receiver(account_deleted, dispatch_uid="discussions.data.forget_room_attention")
+def forget_room_attention(sender, user, **kwargs):
+    RoomAttention.objects.filter(user=user).delete()

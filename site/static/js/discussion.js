@@ -13,6 +13,7 @@
  *   render.js       what is shown: messages, typing, presence, unread counts, rooms, the pinned message
  *   composer.js     what the person writes: the form, typing hints, replies, editing and deleting in place
  *   mentions.js     "@" and a name offers the network's members (the combobox pattern on the message box)
+ *   attention.js    the room's control: follow, mute or as the network, and the rooms' "hiljennetty" marks
  *   text.js         small helpers: times, client ids, the translated strings' placeholders, excerpts
  */
 
