@@ -302,7 +302,7 @@ def hit_rate_limit(name: str, limit_and_window: tuple[int, int], user: User, rea
 
 
 def check_room_level(level: object) -> str:
-    """ "follow", "mute" or "network" (the person's own choice removed: the network's decides)."""
+    """The level as one of "follow", "mute" and "network" (the person's own choice removed: the network's decides)."""
     if not isinstance(level, str) or level not in LEVELS:
         raise ActionError(
             "invalid", _("Valitse, seuraatko huonetta, hiljennätkö sen vai noudatatko verkoston valintaa.")
@@ -326,7 +326,7 @@ def set_room_attention(user: User, room: Room, level: object) -> str:
 
 @transaction.atomic
 def set_room_levels(user: User, levels: Mapping[int, object]) -> None:
-    """The rooms of the notice settings page (registered with notices.attention in discussions.apps): each room
+    """The rooms of the notice settings page (registered with notices.attention in discussions/attention.py): each room
     must be in a network the person is an active member of; what changed is told to their sockets. Three queries,
     however many rooms."""
     checked = {room_id: check_room_level(level) for room_id, level in levels.items()}

@@ -129,7 +129,6 @@ def search(request, access):
 @member_required
 def room(request, access, room_id):
     room = get_room(access, room_id, "pinned_message__author")
-    rooms = with_unread(request.user, queries.network_rooms(access.network, request.user))
     form = None
     refusal = None
     if request.method == "POST":
@@ -178,6 +177,7 @@ def room(request, access, room_id):
         newer_before = newest_shown + PAGE_SIZE + 1
         newer_url = room_url(room, access) + (f"?before={newer_before}" if newer_before <= room.last_seq else "")
 
+    rooms = with_unread(request.user, queries.network_rooms(access.network, request.user))  # after marking read
     context = {
         "access": access,
         "active_tab": "discussion",
