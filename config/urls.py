@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("oma/", space_views.start, name="start"),
+    path("oma/ilmoitukset/", include("notices.urls")),
     path("oma/teot/", include("tori.urls")),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
     # password, two-factor authentication).

@@ -6,7 +6,7 @@ then broadcast. The callers answer their own client — a redirect, an `ack` —
 are in discussions.queries.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,10 +24,11 @@ from core.errors import ActionError
 from core.ratelimit import RateLimit
 from core.text import mention_handle, mentioned_handles, render_markdown
 from networks.models import Membership, NetworkPage
+from notices.attention import AS_NETWORK, LEVELS
 from workshops.models import WorkshopPage
 
 from . import events
-from .models import Draft, MentionEmail, Message, Reaction, ReadMarker, Room
+from .models import Draft, MentionEmail, Message, Reaction, ReadMarker, Room, RoomAttention
 from .queries import ReactionObject, reactions_of
 
 MAX_BODY_LENGTH = 10_000
@@ -338,3 +339,67 @@ def hit_rate_limit(name: str, limit_and_window: tuple[int, int], user: User, rea
     """Counts one attempt of the person's; RateLimited (an ActionError) when the limit is reached."""
     limit, window = limit_and_window
     RateLimit(name, limit, window).hit(user.pk, reason=reason)
+
+
+# -- following and muting rooms -----------------------------------------------------------------------------
+
+
+def check_room_level(level: object) -> str:
+    """The level as one of "follow", "mute" and "network" (the person's own choice removed: the network's decides)."""
+    if not isinstance(level, str) or level not in LEVELS:
+        raise ActionError(
+            "invalid", _("Valitse, seuraatko huonetta, hiljennätkö sen vai noudatatko verkoston valintaa.")
+        )
+    return level
+
+
+@transaction.atomic
+def set_room_attention(user: User, room: Room, level: object) -> str:
+    """Follows or mutes one room, or leaves it to the network's choice (the room's control, over the websocket or
+    the page). Only an active member of the room's network may: programme staff outside it hear nothing of it
+    anyway. Every socket of the person is told the level (`attention`), also when it was already so, so that the
+    control that asked shows the answer."""
+    level = check_room_level(level)
+    if not Membership.objects.active().filter(user=user, network_id=room.network_id).exists():
+        raise ActionError("forbidden", _("Vain verkoston jäsenet voivat seurata tai hiljentää sen huoneita."))
+    save_room_levels(user, {room.pk: level})
+    events.attention_changed(user.pk, room.pk, level)
+    return level
+
+
+@transaction.atomic
+def set_room_levels(user: User, levels: Mapping[int, object]) -> None:
+    """The rooms of the notice settings page (registered with notices.attention in discussions/attention.py): each room
+    must be in a network the person is an active member of; what changed is told to their sockets. Three queries,
+    however many rooms."""
+    checked = {room_id: check_room_level(level) for room_id, level in levels.items()}
+    if not checked:
+        return
+    theirs = set(
+        Room.objects.filter(
+            pk__in=checked, network__in=Membership.objects.active().filter(user=user).values("network")
+        ).values_list("pk", flat=True)
+    )
+    if set(checked) - theirs:
+        raise ActionError("forbidden", _("Voit valita seurannan vain omien verkostojesi huoneille."))
+    before = dict(RoomAttention.objects.filter(user=user, room_id__in=checked).values_list("room_id", "level"))
+    changed = {room_id: level for room_id, level in checked.items() if before.get(room_id, AS_NETWORK) != level}
+    save_room_levels(user, changed)
+    for room_id, level in changed.items():
+        events.attention_changed(user.pk, room_id, level)
+
+
+def save_room_levels(user: User, levels: Mapping[int, str]) -> None:
+    """Rows only for the person's own choices: "network" removes the row. Two queries at most."""
+    resets = [room_id for room_id, level in levels.items() if level == AS_NETWORK]
+    if resets:
+        RoomAttention.objects.filter(user=user, room_id__in=resets).delete()
+    rows = [
+        RoomAttention(user=user, room_id=room_id, level=level)
+        for room_id, level in levels.items()
+        if level != AS_NETWORK
+    ]
+    if rows:
+        RoomAttention.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "room"], update_fields=["level"]
+        )

@@ -478,6 +478,16 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
             message = self.find_message(message_id, room_ids=[room_id])
         actions.pin_message(Room.objects.get(pk=room_id), message)
 
+    # -- following and muting a room ---------------------------------------------------------------------------
+
+    async def on_attention(self, data):
+        """The answer is the action's `attention` event, to every socket of the person (this one included)."""
+        await database_sync_to_async(self.set_attention)(self.room_id(data), data.get("level"))
+
+    def set_attention(self, room_id, level):
+        # One of this socket's rooms, so of its network: the action needs nothing more of it.
+        actions.set_room_attention(self.user, Room(pk=room_id, network_id=self.network_id), level)
+
     HANDLERS = {
         "message.send": on_send,
         "message.edit": on_edit,
@@ -491,6 +501,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
         "draft": on_draft,
         "room.create": on_room_create,
         "room.close": on_room_close,
+        "attention": on_attention,
     }
 
     # -- group events -----------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""The discussion's share of a person's data export (accounts.data), and what goes with a deleted account."""
+"""The discussion's share of a person's data export (accounts.data): their messages, reports and drafts and the
+rooms they followed or muted; and what goes with a deleted account."""
 
 from django.dispatch import receiver
 
 from accounts.data import account_deleted, iso_date, register_exporter
 
-from .models import Draft, Message, Report
+from .models import Draft, Message, Report, RoomAttention
 
 
 @register_exporter("discussion_messages")
@@ -74,3 +75,16 @@ def export_drafts(user):
 def forget_drafts(sender, user, **kwargs):
     """Messages stay (as "poistettu käyttäjä"); what was never sent goes with the account."""
     Draft.objects.filter(user=user).delete()
+
+
+@register_exporter("room_attention")
+def export_room_attention(user):
+    choices = RoomAttention.objects.filter(user=user).select_related("room__network").order_by("pk")
+    return [
+        {"network": choice.room.network.title, "room": choice.room.title, "level": choice.level} for choice in choices
+    ]
+
+
+@receiver(account_deleted, dispatch_uid="discussions.data.forget_room_attention")
+def forget_room_attention(sender, user, **kwargs):
+    RoomAttention.objects.filter(user=user).delete()

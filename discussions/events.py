@@ -11,8 +11,9 @@ Every event names its audience:
   (new, updated, deleted), who is typing where, its rooms (created, updated), who is online, a change of its
   access. Every socket of a network follows all of its rooms, so a group per room would hold the same sockets:
   one group is one membership to add and remove per socket instead of one per room;
-- a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once; and
-  their draft of a room, which only their own sockets ever receive.
+- a person's group, `user.<id>`: a change of their access, so every socket of theirs checks it at once; their
+  draft of a room, which only their own sockets ever receive; a room they followed or muted, so every control of
+  theirs shows it.
 
 Fan-out costs the receivers nothing: a frame is serialised once, here, on the sender's side, and the group
 carries the finished text as a `discussion.frame` event, which a receiving socket only writes to its client
@@ -129,6 +130,12 @@ def draft_changed(user_id: int, room_id: int, body: str, origin: str = "") -> No
     transaction.on_commit(
         partial(send, user_group(user_id), {"type": DRAFT_CHANGED, "text": text, "room": room_id, "origin": origin})
     )
+
+
+def attention_changed(user_id: int, room_id: int, level: str) -> None:
+    """The person followed or muted a room, or left it to the network: every socket of theirs shows it (the frame
+    names the room; a socket of another network's page has no control for it and ignores it)."""
+    send_on_commit(user_group(user_id), frame("attention", room=room_id, level=level))
 
 
 def access_changed(user_ids: Iterable[int], network_ids: Iterable[int]) -> None:

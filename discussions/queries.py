@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from html import unescape
 from typing import NotRequired, TypedDict
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.text import mention_handle
 from networks.models import NetworkPage
+from notices.attention import Followed
+from notices.models import Attention, NetworkAttention
 
-from .models import Draft, Message, Reaction, ReadMarker, Room
+from .models import Draft, Message, Reaction, ReadMarker, Room, RoomAttention
 
 SYNC_PAGE_SIZE = 100
 EXCERPT_LENGTH = 80  # characters of a message shown where it is quoted: a reply, the start page
@@ -78,9 +81,48 @@ class RoomObject(TypedDict):
     last_seq: int
 
 
-def network_rooms(network: NetworkPage) -> list[Room]:
-    """The network's rooms in the order people look for them (one query)."""
-    return list(Room.objects.filter(network=network).order_by(*ROOM_ORDER))
+def network_rooms(network: NetworkPage, user: User | None = None) -> list[Room]:
+    """The network's rooms in the order people look for them (one query). With `user`, each room also says what the
+    person chose for it (`attention_level`: FOLLOW, MUTE or None for the network's choice), whether they muted the
+    network (`network_muted`) and so whether the room is `muted` for them — muted itself, or in a network they
+    muted and not followed itself — in the same query."""
+    rooms = Room.objects.filter(network=network).order_by(*ROOM_ORDER)
+    if user is None:
+        return list(rooms)
+    own = RoomAttention.objects.filter(user=user, room=OuterRef("pk")).values("level")[:1]
+    network_muted = NetworkAttention.objects.filter(user=user, network=OuterRef("network"), level=Attention.MUTE)
+    annotated: list[Room] = list(
+        rooms.annotate(attention_level=Subquery(own), network_muted=Exists(network_muted)).annotate(
+            muted=Case(
+                When(attention_level=Attention.MUTE, then=Value(True)),
+                When(attention_level__isnull=True, network_muted=True, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    return annotated
+
+
+def followed_rooms(user: User, networks: Sequence[NetworkPage]) -> list[Followed]:
+    """The rooms of these networks that the person followed or muted themselves, by network and title, as the
+    notice settings page lists them (notices.attention): one query."""
+    choices = (
+        RoomAttention.objects.filter(user=user, room__network__in=networks)
+        .select_related("room__network")
+        .order_by("room__network__title", "room__title", "room_id")
+    )
+    return [
+        Followed(
+            source="room",
+            id=choice.room_id,
+            title=choice.room.title,
+            where=choice.room.network.title,
+            url=reverse("discussion-room", args=[choice.room.network.slug, choice.room_id]),
+            level=choice.level,
+        )
+        for choice in choices
+    ]
 
 
 def unread_counts(user: User, rooms: Sequence[Room]) -> dict[int, int]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:room_id>/", views.room, name="discussion-room"),
     path("<int:room_id>/kiinnita/", views.pin, name="discussion-pin"),
     path("<int:room_id>/sulje/", views.close, name="discussion-close"),
+    path("<int:room_id>/seuranta/", views.attention, name="discussion-attention"),
     path("<int:room_id>/viesti/<int:message_id>/", views.message_link, name="discussion-message"),
     path("<int:room_id>/viesti/<int:message_id>/muokkaa/", views.edit, name="discussion-edit"),
     path("<int:room_id>/viesti/<int:message_id>/poista/", views.delete, name="discussion-delete"),

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import ActionError
 from networks.decorators import member_required
+from notices.attention import LEVEL_CHOICES
+from notices.models import Attention
 
 from . import actions, queries, reports
 from . import search as discussion_search
@@ -81,13 +83,14 @@ def rooms(request, access):
                 messages.success(request, _("Aihe ”%(title)s” on avattu.") % {"title": room.title})
                 return redirect("discussion-room", network.slug, room.pk)
     actions.ensure_general_room(network)
-    all_rooms = with_unread(request.user, queries.network_rooms(network))
+    all_rooms = with_unread(request.user, queries.network_rooms(network, request.user))
     context = {
         "access": access,
         "active_tab": "discussion",
         "general_rooms": [room for room in all_rooms if room.kind == Room.Kind.GENERAL],
         "workshop_rooms": [room for room in all_rooms if room.kind == Room.Kind.WORKSHOP],
         "topic_rooms": [room for room in all_rooms if room.kind == Room.Kind.TOPIC],
+        "network_muted": bool(all_rooms and all_rooms[0].network_muted),
         "form": form,
     }
     return TemplateResponse(request, "discussions/rooms.html", context, status=form_status(form, refusal))
@@ -176,12 +179,20 @@ def room(request, access, room_id):
         newer_before = newest_shown + PAGE_SIZE + 1
         newer_url = room_url(room, access) + (f"?before={newer_before}" if newer_before <= room.last_seq else "")
 
+    rooms = with_unread(request.user, queries.network_rooms(access.network, request.user))  # after marking read
     context = {
         "access": access,
         "active_tab": "discussion",
         "room": room,
         "room_url": room_url(room, access),
-        "rooms": with_unread(request.user, queries.network_rooms(access.network)),
+        "rooms": rooms,
+        # The room's control: what the person chose for it ("follow", "mute", None: the network's choice) and whether
+        # they muted the network; none for programme staff outside the network, who hear nothing of it.
+        "attention": next((item.attention_level for item in rooms if item.pk == room.pk), None),
+        "room_muted": next((item.muted for item in rooms if item.pk == room.pk), False),
+        "network_muted": bool(rooms and rooms[0].network_muted),
+        "attention_levels": LEVEL_CHOICES,
+        "may_follow": access.membership is not None,
         "page": page,
         "older_before": page[0].seq if page and page[0].seq > 1 else None,
         "newer_url": newer_url,
@@ -387,4 +398,22 @@ def close(request, access, room_id):
     closed = request.POST.get("closed") == "1"
     actions.set_room_closed(room, closed)
     messages.success(request, _("Huone suljettu uusilta viesteiltä.") if closed else _("Huone avattu."))
+    return redirect(room_url(room, access))
+
+
+@require_POST
+@member_required
+def attention(request, access, room_id):
+    """Follow the room, mute it, or leave it to the network's choice (`level`); back to the room, saying so."""
+    room = get_room(access, room_id)
+    try:
+        level = actions.set_room_attention(request.user, room, request.POST.get("level"))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        said = {
+            Attention.FOLLOW: _("Seuraat huonetta: kuulet sen uusista viesteistä, vaikka verkosto olisi hiljennetty."),
+            Attention.MUTE: _("Huone on hiljennetty: et saa sähköpostia sen uusista viesteistä."),
+        }
+        messages.success(request, said.get(level, _("Huoneen seuranta noudattaa nyt verkoston valintaa.")))
     return redirect(room_url(room, access))

@@ -31,6 +31,8 @@ from networks.access import may_edit_in_admin
 from networks.decorators import facilitator_required, member_required
 from networks.models import JoinRequest, Membership, NetworkIndexPage
 from networks.views.space import network_documents
+from notices.attention import NETWORK_CHOICES
+from notices.choices import network_levels
 from workshops import registrations
 from workshops.models import Registration, Task, WorkshopPage
 from workshops.overview import NetworkWorkshops, workshops_overview
@@ -134,6 +136,9 @@ def dashboard(request, access):
         "pending_requests": pending_requests,
         "open_reports": open_reports,
         "admin_edit_url": admin_edit_url,
+        # Following or muting the network (notices.views.network_attention): for its members, not staff outside it.
+        "network_level": network_levels(request.user, [network])[network.pk] if access.membership else None,
+        "network_choices": NETWORK_CHOICES,
     }
     return TemplateResponse(request, "spaces/dashboard.html", context)
 

@@ -502,3 +502,32 @@ def test_a_message_is_reported_in_place_and_hidden_from_the_queue_live(server, o
     for page in (aino, bertta):
         expect(message(page, f"Fasilitaattori piilotti viestin: {reason}")).to_be_visible()
         expect(page.locator("article.dmsg", has_text=text)).to_have_count(0)
+
+
+def test_the_rooms_control_goes_over_the_socket_and_every_tab_follows(server, open_as):
+    first = open_as("aino")
+    second = open_as("aino", server.room_url())
+    connected(first)
+    connected(second)
+    control = first.get_by_role("group", name="Sähköposti huoneen uusista viesteistä")
+    control.get_by_label("Hiljennä").check()
+    first.get_by_role("button", name="Tallenna seuranta").click()
+    # The status next to the control is the client's (the page's own POST would answer with a page message).
+    expect(first.locator("[data-attention-status]")).to_have_text(
+        "Huone on hiljennetty: et saa sähköpostia sen uusista viesteistä."
+    )
+    expect(second.get_by_label("Hiljennä")).to_be_checked()
+    room = server.site["room"]
+    expect(second.locator(f".discussion__kind [data-room-muted='{room}']")).to_be_visible()
+    expect(second.locator(f".room-list [data-room-muted='{room}']")).to_be_visible()
+    with closing(sqlite3.connect(server.database, timeout=10)) as database:
+        stored = database.execute(
+            "SELECT level FROM discussions_roomattention WHERE user_id = ? AND room_id = ?",
+            [server.site["users"]["aino"], room],
+        ).fetchall()
+    assert stored == [("mute",)]
+
+    second.get_by_label("Verkoston mukaan").check()
+    second.get_by_role("button", name="Tallenna seuranta").click()
+    expect(first.get_by_label("Verkoston mukaan")).to_be_checked()
+    expect(first.locator(f".room-list [data-room-muted='{room}']")).to_be_hidden()

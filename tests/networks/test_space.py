@@ -17,10 +17,10 @@ from tests.factories import make_membership, make_organisation, make_user, make_
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 QUERIES = {
-    ("space", "member"): 16,
-    # + the admin link (their permissions, groups and page permissions), instead of their own answer to the
-    # next workshop, its counts and how many have not answered, and the count of reported messages
-    ("space", "facilitator"): 22,
+    ("space", "member"): 17,  # with whether they muted the network (its small form)
+    # + the admin link (their permissions, groups and page permissions), and instead of their own answer to the
+    # next workshop, its counts and how many have not answered, the count of reported messages
+    ("space", "facilitator"): 23,
     ("space-directory", "member"): 13,
     ("space-directory", "facilitator"): 13,
     ("space-materials", "member"): 14,

@@ -16,7 +16,8 @@ from tests.factories import make_membership, make_network, make_organisation, ma
 from workshops.models import Feedback, FeedbackRespondent, Registration, Submission, Task
 
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
-QUERIES = [17, 16, 19, 19]  # the dashboard, the workshops, a past and an upcoming workshop
+# the dashboard (with whether the network is muted), the workshops, a past and an upcoming workshop
+QUERIES = [18, 16, 19, 19]
 
 
 MEMBERS = {"member", "contact", "facilitator", "staff"}

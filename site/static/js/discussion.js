@@ -14,6 +14,7 @@
  *   composer.js     what the person writes: the form, typing hints, replies, editing and deleting in place
  *   draft.js        the message box's draft, kept on the server: back after a reload, a reconnect, on another device
  *   mentions.js     "@" and a name offers the network's members (the combobox pattern on the message box)
+ *   attention.js    the room's control: follow, mute or as the network, and the rooms' "hiljennetty" marks
  *   text.js         small helpers: times, client ids, the translated strings' placeholders, excerpts
  */
 

@@ -8,6 +8,7 @@
  * person writes composer.js (its draft, kept on the server, draft.js).
  */
 
+import { AttentionControl } from "./attention.js";
 import { Composer } from "./composer.js";
 import { Connection } from "./connection.js";
 import { Outbox } from "./outbox.js";
@@ -39,6 +40,7 @@ export class DiscussionClient {
         this.outbox = new Outbox(`verkostamo.outbox.${this.userId}.${data.network}`, this.connection);
         this.view = new View(root, this.strings);
         this.composer = new Composer(this);
+        this.attention = new AttentionControl(this);
 
         this.readPage();
         this.listen();
@@ -98,6 +100,7 @@ export class DiscussionClient {
         if (this.view.log) {
             this.composer.listen(this.view.log);
         }
+        this.attention.listen();
     }
 
     /** The socket is gone: nothing is in flight or being synced on it any more. */
@@ -177,6 +180,9 @@ export class DiscussionClient {
                 break;
             case "report.received":
                 this.composer.reported(frame.message);
+                break;
+            case "attention":
+                this.attention.show(frame.room, frame.level);
                 break;
             case "error":
                 this.onError(frame);
@@ -308,6 +314,10 @@ export class DiscussionClient {
     }
 
     onError({ code, detail, client_id: clientId }) {
+        if (AttentionControl.answers(clientId)) {
+            this.attention.refused(detail);
+            return;
+        }
         const entry = clientId ? this.outbox.get(clientId) : null;
         if (!entry) {
             if (!clientId && (code === "unavailable" || code === "server_error")) {
