@@ -1,8 +1,10 @@
-"""The discussion's share of a person's data export (accounts.data)."""
+"""The discussion's share of a person's data export, and what goes with a deleted account (accounts.data)."""
 
-from accounts.data import register_exporter
+from django.dispatch import receiver
 
-from .models import Message
+from accounts.data import account_deleted, register_exporter
+
+from .models import Message, RoomAttention
 
 
 @register_exporter("discussion_messages")
@@ -19,3 +21,15 @@ def export_messages(user):
         }
         for message in messages
     ]
+
+
+@register_exporter("room_attention")
+def export_room_attention(user):
+    """The rooms the person follows or muted."""
+    attention = RoomAttention.objects.filter(user=user).select_related("room__network").order_by("pk")
+    return [{"network": a.room.network.title, "room": a.room.title, "level": a.level} for a in attention]
+
+
+@receiver(account_deleted)
+def forget_room_attention(sender, user, **kwargs):
+    RoomAttention.objects.filter(user=user).delete()
