@@ -7,7 +7,7 @@ one digest per local calendar day, or one per seven days) and, per person in a t
 1. takes the person's DigestSettings row with `select_for_update(skip_locked=True)` — on PostgreSQL a second run
    going at the same time skips the person; on SQLite the whole database is the lock — and checks again that the
    digest is due (the other run may just have sent it);
-2. reads their pending notices (with their networks) and claims them: an atomic `UPDATE … WHERE delivered IS
+2. reads their pending notices and claims them: an atomic `UPDATE … WHERE delivered IS
    NULL` marks them delivered via the digest, so a notice withdrawn meanwhile (the person read the message) is
    left out, and none can be claimed twice;
 3. records `last_sent` and queues the e-mail (core.email, sent by the task worker once the transaction commits):
@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from core.email import send_to_users
+from networks.models import NetworkPage
 
 from .delivery import notice_context, settings_url
 from .models import DigestSettings, Kind, Notice
@@ -85,14 +86,19 @@ class Section:
     groups: list[Group] = field(default_factory=list)
 
 
-class Subjects:
-    """The subject line of each notice's own e-mail, rendered once per item and language in a run: the items of
-    one message or workshop are the same for everyone (a subject never depends on the recipient)."""
+class Texts:
+    """What a run's digests share: the networks' titles (one query, when the run starts) and the subject line of
+    each notice's own e-mail, rendered once per item and language (the items of one message or workshop are the
+    same for everyone: a subject never depends on the recipient)."""
 
     def __init__(self):
         self.cache: dict[tuple[str, str, str], str] = {}
+        self.networks: dict[int, str] = dict(NetworkPage.objects.values_list("pk", "title"))
 
-    def __call__(self, notice: Notice) -> str:
+    def network(self, network_id: int | None) -> str:
+        return self.networks.get(network_id, "Verkostamo") if network_id is not None else "Verkostamo"
+
+    def subject(self, notice: Notice) -> str:
         language = translation.get_language()
         key = (language, notice.template, notice.key)
         if key not in self.cache:
@@ -104,15 +110,15 @@ class Subjects:
         return self.cache[key]
 
 
-def sections(notices: list[Notice], subjects: Subjects) -> list[Section]:
+def sections(notices: list[Notice], texts: Texts) -> list[Section]:
     """The notices grouped by network (the network-less ones last), then kind, in the active language."""
     by_network: dict[int | None, Section] = {}
     groups: dict[tuple[int | None, str], Group] = {}
     ordered = sorted(
         notices,
         key=lambda notice: (
-            notice.network is None,
-            notice.network.title if notice.network else "",
+            notice.network_id is None,
+            texts.network(notice.network_id),
             notice.network_id or 0,
             KIND_ORDER.get(notice.kind, 99),
             notice.created,
@@ -122,8 +128,7 @@ def sections(notices: list[Notice], subjects: Subjects) -> list[Section]:
     for notice in ordered:
         section = by_network.get(notice.network_id)
         if section is None:
-            title = notice.network.title if notice.network else "Verkostamo"
-            section = by_network[notice.network_id] = Section(title)
+            section = by_network[notice.network_id] = Section(texts.network(notice.network_id))
         group = groups.get((notice.network_id, notice.kind))
         if group is None:
             group = groups[(notice.network_id, notice.kind)] = Group(str(Kind(notice.kind).label))
@@ -133,15 +138,15 @@ def sections(notices: list[Notice], subjects: Subjects) -> list[Section]:
             continue
         payload = notice.payload
         group.items.append(
-            {"subject": subjects(notice), "excerpt": payload.get("excerpt", ""), "url": payload.get("url", "")}
+            {"subject": texts.subject(notice), "excerpt": payload.get("excerpt", ""), "url": payload.get("url", "")}
         )
     return list(by_network.values())
 
 
-def send_digest(user_id: int, now: datetime, subjects: Subjects | None = None) -> int:
+def send_digest(user_id: int, now: datetime, texts: Texts | None = None) -> int:
     """Sends the person's digest if it is due and anything is pending; returns the number of items it carried.
-    Five queries, whatever the number of items."""
-    subjects = subjects or Subjects()
+    Four queries, whatever the number of items (and the networks' titles, unless a run's `texts` has them)."""
+    texts = texts or Texts()
     with transaction.atomic():
         row = (
             DigestSettings.objects.select_for_update(skip_locked=True, of=("self",))
@@ -151,7 +156,7 @@ def send_digest(user_id: int, now: datetime, subjects: Subjects | None = None) -
         )
         if row is None or not is_due(row, now):
             return 0
-        notices = list(pending(user_id=user_id).select_related("network").order_by("created", "pk")[:MAX_NOTICES])
+        notices = list(pending(user_id=user_id).order_by("created", "pk")[:MAX_NOTICES])
         if not notices:
             return 0
         ids = [notice.pk for notice in notices]
@@ -167,7 +172,7 @@ def send_digest(user_id: int, now: datetime, subjects: Subjects | None = None) -
         user = row.user
         links = Links(DIGEST)
         with translation.override(user.email_language), timezone.override(settings.TIME_ZONE):
-            parts = sections(notices, subjects)
+            parts = sections(notices, texts)
         send_to_users(
             [user],
             "digest",
@@ -194,9 +199,9 @@ def send_digests(now: datetime | None = None) -> Run:
     items in all."""
     now = now or timezone.now()
     run = Run()
-    subjects = Subjects()
+    texts = Texts()
     for user_id in due_people(now):
-        items = send_digest(user_id, now, subjects)
+        items = send_digest(user_id, now, texts)
         if items:
             run.people += 1
             run.items += items

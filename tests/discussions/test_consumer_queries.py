@@ -29,7 +29,9 @@ CONNECT_QUERIES = 8  # for a whole wave of connects as for one (discussions.cons
 # The same moments later: the process remembers which network the slug names and that it is live and public.
 WARM_CONNECT_QUERIES = CONNECT_QUERIES - 2
 FRAME_QUERIES = {
-    "message.send": 11,
+    # with its notices (discussions.actions.notify_message): the members and their room settings, the room's
+    # network, the read marker's withdrawal, and notify's preferences, mutes, keys, insert
+    "message.send": 18,
     "message.edit": 4,
     "message.delete": 4,
     "read": 2,
@@ -38,7 +40,7 @@ FRAME_QUERIES = {
     "room.create": 4,
 }
 CHECKED_FRAME_QUERIES = 5  # a frame after an access change: the database check included
-SEND_QUERIES = 11  # a message, whatever the number of listeners: the sender's alone
+SEND_QUERIES = 18  # a message, whatever the number of listeners: the sender's alone
 
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -32,3 +32,12 @@ def parse(message) -> Parsed:
 
 def emails_to(user) -> list[Parsed]:
     return [parse(message) for message in mail.outbox if message.to == [user.email]]
+
+
+def never(user, *kinds):
+    """The person chose "never" for these kinds of notice."""
+    from notices.models import Delivery, Preference
+
+    for kind in kinds:
+        Preference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": Delivery.NEVER})
+    return user

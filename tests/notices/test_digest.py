@@ -16,7 +16,7 @@ from django.utils import timezone
 from discussions import actions
 from discussions.models import Room
 from notices.delivery import notify
-from notices.digest import ITEMS_PER_GROUP, send_digest, send_digests
+from notices.digest import ITEMS_PER_GROUP, Texts, send_digest, send_digests
 from notices.models import DigestSettings, Kind, Notice
 from tests.conftest import assert_queries
 from tests.factories import build_site, make_membership, make_network, make_user, make_workshop
@@ -154,11 +154,12 @@ def test_queries_per_person_do_not_grow_with_their_notices_or_networks(site_tree
             for item in range(items):
                 news(person, network, item, Kind.ROOM_MESSAGES if item % 2 else Kind.WORKSHOP_NEWS)
         DigestSettings.objects.create(user=person)
+        texts = Texts()  # a run's: the networks' titles
         with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
-            assert send_digest(person.pk, now) == networks * items
+            assert send_digest(person.pk, now, texts) == networks * items
         return len(queries)
 
-    # the person's settings (locked), their notices with networks, the claim, last sent; the savepoint's two
+    # the person's settings (locked), their notices, the claim, last sent; the savepoint's two
     assert_queries(6, small=measure(1, 2), large=measure(4, 15))
 
 
