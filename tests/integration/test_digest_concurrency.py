@@ -1,6 +1,6 @@
 """Two digest runs at once on PostgreSQL send each person's digest once, with each item once.
 
-Forty members get pending notices in two networks; then two `manage.py send_digests` processes start at the
+Two hundred members get pending notices in two networks; then two `manage.py send_digests` processes start at the
 same moment against the production stack's database (conftest.py). The person's row lock
 (`select_for_update(skip_locked=True)`) and the claim (`UPDATE … WHERE delivered IS NULL`) let only one of them
 take each person: the e-mail tasks queued for the worker (production settings: the database backend) hold one
@@ -20,7 +20,7 @@ from tests.integration.conftest import ROOT, manage
 
 pytestmark = pytest.mark.integration
 
-PEOPLE = 40
+PEOPLE = 200  # enough for the two runs to overlap (each took about half: 112 and 88 people)
 ITEMS = 3
 
 SEED = """
@@ -38,7 +38,7 @@ for user in users[::2]:
 for item in range({items}):
     for place in networks:
         notify(
-            users,
+            users if place == networks[0] else users[::2],
             Kind.WORKSHOP_NEWS,
             network=place,
             key=f"{prefix}:{{place.pk}}:{{item}}",
