@@ -7,10 +7,14 @@
   accept): features register `function(request) -> path or None` with `register_after_sign_in` from their
   AppConfig.ready(); the first path wins. Else the first sign-in asks, once, for what the profile lacks
   (`views.welcome`); else allauth's default, the start page.
+- allauth's e-mails go in the language the account's owner chose for their e-mails (`User.language`).
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
+
+from core.email import language_of_address
 
 from .forms import missing_profile_fields
 
@@ -49,6 +53,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if stashed and (user.email or "").strip().lower() != stashed.strip().lower():
             request.session[STASHED_EMAIL_SESSION_KEY] = None
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails (verification, password reset, security notices) in the language the account's owner
+        chose for their e-mails, else in the language of the request."""
+        with translation.override(language_of_address(email) or translation.get_language()):
+            super().send_mail(template_prefix, email, context)
 
     def get_login_redirect_url(self, request):
         return waiting_path(request) or super().get_login_redirect_url(request)

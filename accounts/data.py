@@ -76,7 +76,7 @@ def export_profile(user):
         "role_category_label": str(user.get_role_category_display()) if user.role_category else None,
         "gender": user.gender or None,
         "gender_label": str(user.get_gender_display()) if user.gender else None,
-        "discussion_email": user.discussion_email,
+        "email_language": user.language or None,
         "date_joined": iso_date(user.date_joined),
         "last_login": iso_date(user.last_login),
     }

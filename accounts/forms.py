@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -68,20 +69,26 @@ class ProfileForm(forms.ModelForm):
         error_messages={"invalid_choice": _("Valitse sukupuoli annetuista vaihtoehdoista tai jätä vastaamatta.")},
     )
 
-    discussion_email = forms.ChoiceField(
-        label=_("Sähköposti-ilmoitukset keskusteluista"),
-        choices=User.DiscussionEmail.choices,
+    language = forms.ChoiceField(
+        label=_("Sähköpostien kieli"),
+        choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
-        help_text=_(
-            "Kun joku mainitsee sinut (@etunimi.sukunimi), saat viestin heti. Päivittäinen kooste kertoo "
-            "verkostojesi lukemattomat viestit kerran päivässä. Samasta viestistä ei tule sähköpostia kahdesti."
-        ),
-        error_messages={"invalid_choice": _("Valitse jokin annetuista vaihtoehdoista.")},
+        help_text=_("Kaikki Verkostamon sinulle lähettämät sähköpostit kirjoitetaan tällä kielellä."),
+        error_messages={
+            "required": _("Valitse sähköpostien kieli."),
+            "invalid_choice": _("Valitse jokin annetuista kielistä."),
+        },
     )
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "organisation", "job_title", "role_category", "gender", "discussion_email"]
+        fields = ["first_name", "last_name", "organisation", "job_title", "role_category", "gender", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Until the person chooses, their e-mails are in the site's default language: shown as chosen.
+        if not self.instance.language:
+            self.initial["language"] = self.instance.email_language
 
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 class UserQuerySet(models.QuerySet):
     def notifiable(self):
-        """The people who may be e-mailed about network activity (tasks, workshops, discussion): active,
-        not deleted, and not having chosen "no e-mail". `User.is_notifiable` is the same rule for one person."""
-        return self.filter(is_active=True, deleted__isnull=True).exclude(discussion_email=User.DiscussionEmail.NEVER)
+        """The people who may be told of network activity (tasks, workshops, discussion): active and not deleted.
+        What each wants to hear of, and how, is their notice settings' business (notices.preferences).
+        `User.is_notifiable` is the same rule for one person."""
+        return self.filter(is_active=True, deleted__isnull=True)
 
 
 class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -66,21 +67,9 @@ class User(AbstractUser):
     role_category = models.CharField(_("asema"), max_length=20, choices=RoleCategory.choices, blank=True)
     gender = models.CharField(_("sukupuoli"), max_length=20, choices=Gender.choices, blank=True)
 
-    class DiscussionEmail(models.TextChoices):
-        MENTIONS = "mentions", _("Vain maininnat, heti")
-        DAILY = "daily", _("Päivittäinen kooste lukemattomista viesteistä (ja maininnat heti)")
-        NEVER = "never", _("Ei sähköposteja keskusteluista")
-
     deleted = models.DateTimeField(_("poistettu"), null=True, blank=True, editable=False)
     # When the first sign-in asked for what the profile lacked (accounts.views.welcome): it asks only once.
     welcomed = models.DateTimeField(_("tervetulokysymykset esitetty"), null=True, blank=True, editable=False)
-    discussion_email = models.CharField(
-        _("sähköposti-ilmoitukset keskusteluista"),
-        max_length=20,
-        choices=DiscussionEmail.choices,
-        default=DiscussionEmail.DAILY,
-    )
-
     # The language of every e-mail to the person; empty until they choose one or first sign in (accounts.signals).
     language = models.CharField(_("sähköpostien kieli"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
@@ -99,8 +88,8 @@ class User(AbstractUser):
 
     @property
     def is_notifiable(self):
-        """May be e-mailed about network activity: the rule of `User.objects.notifiable()`, for a loaded user."""
-        return self.is_active and self.deleted is None and self.discussion_email != self.DiscussionEmail.NEVER
+        """May be told of network activity: the rule of `User.objects.notifiable()`, for a loaded user."""
+        return self.is_active and self.deleted is None
 
     @property
     def email_language(self):

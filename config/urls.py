@@ -31,6 +31,8 @@ urlpatterns = [
     path("oma/", space_views.start, name="start"),
     path("oma/ilmoitukset/", include("notices.urls")),
     path("oma/teot/", include("tori.urls")),
+    # The one-step unsubscribe link of notice e-mails (RFC 8058; notices.unsubscribe).
+    path("ilmoitukset/", include("notices.unsubscribe_urls")),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
     # password, two-factor authentication).
     path("tili/", include("accounts.urls")),

@@ -6,12 +6,12 @@ then broadcast. The callers answer their own client — a redirect, an `ack` —
 are in discussions.queries.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -19,16 +19,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import metrics
-from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import RateLimit
 from core.text import mention_handle, mentioned_handles, render_markdown
 from networks.models import Membership, NetworkPage
 from notices.attention import AS_NETWORK, LEVELS
+from notices.delivery import notify, withdraw
+from notices.models import Attention, Kind
 from workshops.models import WorkshopPage
 
 from . import events
-from .models import Draft, MentionEmail, Message, Reaction, ReadMarker, Room, RoomAttention
+from .models import Draft, Message, Reaction, ReadMarker, Room, RoomAttention
 from .queries import ReactionObject, reactions_of
 
 MAX_BODY_LENGTH = 10_000
@@ -69,8 +70,8 @@ def create_message(
     same ack and nobody hears of it twice.
 
     `sent_at` stores a message written earlier with that time (the demo content's conversations): it counts
-    against no rate limit and e-mails nobody about its mentions, which are old news (they are recorded all the
-    same, so they show among the person's mentions).
+    against no rate limit and notifies nobody, being old news (its mentions are recorded all the same, so they
+    show among the person's mentions).
 
     The author's draft of the room became the message: it is deleted with it, and their other sockets (all but
     `origin`, the socket that sent it, whose box is already empty) are told so.
@@ -86,10 +87,12 @@ def create_message(
     if sent_at is None:
         check_message_rate(author)  # after validation and the idempotency check: only new, valid messages count
     reply_to_id = None
+    replied = None
     if reply_to is not None:
-        if not isinstance(reply_to, int) or not Message.objects.filter(pk=reply_to, room=room).exists():
+        replied = Message.objects.filter(pk=reply_to, room=room).first() if isinstance(reply_to, int) else None
+        if replied is None:
             raise ActionError("invalid", _("Viestiä, johon vastaat, ei löydy tästä huoneesta."))
-        reply_to_id = reply_to
+        reply_to_id = replied.pk
     mentioned = mentionable_members(room.network_id, body)
     html = render_markdown(body, {handle: (handle, url) for handle, (_user, url) in mentioned.items()})
     try:
@@ -112,11 +115,12 @@ def create_message(
             ReadMarker.objects.update_or_create(user=author, room=room, defaults={"last_read_seq": seq})
             if Draft.objects.filter(user=author, room=room).delete()[0]:
                 events.draft_changed(author.pk, room.pk, "", origin=origin)
+            withdraw(author.pk, f"room:{room.pk}", seq)  # writing in the room, they have read it
             mentioned_users = [user for user, _url in mentioned.values() if user.pk != author.pk]
             if mentioned_users:
                 message.mentions.set(mentioned_users)
-                if sent_at is None:
-                    notify_mentions(message, room, author, mentioned_users)
+            if sent_at is None:
+                notify_message(message, room, author, mentioned_users, replied)
             events.message_created(message)
     except IntegrityError:
         # The same client_id raced in from another connection: that one won.
@@ -142,27 +146,55 @@ def mentionable_members(network_id: int, body: str) -> dict[str, tuple[User, str
     return found
 
 
-def notify_mentions(message: Message, room: Room, author: User, users: Sequence[User]) -> None:
-    """E-mails the mentioned people at once (after commit): at most one e-mail per person and room in
-    DISCUSSION_MENTION_EMAIL_SECONDS, and none to people who asked for no discussion e-mail. A mention that
-    is not e-mailed now reaches the person in the digest. Two queries, however many people are mentioned.
+# The excerpt a notice keeps of a message: what an immediate e-mail shows, and the digest less of it.
+NOTICE_EXCERPT_LENGTH = 1000
 
-    Runs inside create_message's transaction after it has locked the room's row, so the messages of one room
-    decide one after the other: the second always sees the e-mail the first recorded.
+
+def excerpt(body: str, length: int = NOTICE_EXCERPT_LENGTH) -> str:
+    return body if len(body) <= length else body[: length - 1].rstrip() + "…"
+
+
+def notify_message(
+    message: Message, room: Room, author: User, mentioned: Sequence[User], replied: Message | None
+) -> None:
+    """Tells people of a new message (notices.delivery.notify; each person once, by the first kind that reaches
+    them): the mentioned people (kind mention), the author of the message replied to (reply; unless they wrote
+    this one or are mentioned in it), and the room network's other active members (room messages), except those
+    who muted the room, with those who follow it heard even if they muted the network. The notices' scope is the
+    room: at most one immediate e-mail per person and room an hour, the rest in the digest.
+
+    Runs inside create_message's transaction after it has locked the room's row, so the messages of one room are
+    decided one after the other. A constant number of queries, however many members the network has.
     """
-    wanting = [user for user in users if user.is_notifiable]
-    if not wanting:
-        return
-    since = timezone.now() - timedelta(seconds=settings.DISCUSSION_MENTION_EMAIL_SECONDS)
-    recently_told = set(
-        MentionEmail.objects.filter(room=room, user__in=wanting, sent__gt=since).values_list("user_id", flat=True)
-    )
-    told = [user for user in wanting if user.pk not in recently_told]
-    MentionEmail.objects.bulk_create([MentionEmail(user=user, room=room, message=message) for user in told])
-    for user in told:
-        send_templated_email(
-            [user.email], "discussion_mention", {"message": message, "room": room, "author": author, "user": user}
+    network = room.network
+    members = {
+        user.pk: user
+        for user in User.objects.filter(
+            memberships__network_id=room.network_id, memberships__left__isnull=True
+        ).annotate(
+            attention_here=Subquery(RoomAttention.objects.filter(room=room, user=OuterRef("pk")).values("level")[:1])
         )
+    }
+    payload = {
+        "author": author.display_name,
+        "room": {"pk": room.pk, "title": room.title},
+        "network": {"title": network.title, "slug": network.slug},
+        "seq": message.seq,
+        "url": reverse("discussion-room", args=[network.slug, room.pk]),
+        "excerpt": excerpt(message.body),
+    }
+    key, scope = f"message:{message.pk}", f"room:{room.pk}"
+
+    def tell(users: Sequence[User], kind: Kind, template: str, unmuted: Collection[int] = ()) -> None:
+        notify(users, kind, network=network, key=key, template=template, payload=payload, scope=scope, unmuted=unmuted)
+
+    tell(mentioned, Kind.MENTION, "discussion_mention")
+    mentioned_ids = {user.pk for user in mentioned}
+    if replied is not None and replied.author_id not in {author.pk, *mentioned_ids} and replied.author_id in members:
+        tell([members[replied.author_id]], Kind.REPLY, "discussion_reply")
+    others = [user for user in members.values() if user.pk != author.pk and user.attention_here != Attention.MUTE]
+    followers = {user.pk for user in others if user.attention_here == Attention.FOLLOW}
+    tell(others, Kind.ROOM_MESSAGES, "discussion_message", followers)
 
 
 @transaction.atomic
@@ -203,13 +235,15 @@ def delete_message(message: Message, user: User, *, is_facilitator: bool = False
 
 
 def mark_read(user: User, room: Room, seq: int) -> int:
-    """Moves the read marker forward (never back) and returns the room's unread count for the person. No event:
+    """Moves the read marker forward (never back) and returns the room's unread count for the person; the notices
+    of the messages now read that still wait for the digest are withdrawn (notices.delivery.withdraw). No event:
     the count is the answer to the person's own socket."""
     seq = max(0, min(int(seq), room.last_seq))
     marker, _created = ReadMarker.objects.get_or_create(user=user, room=room)
     if seq > marker.last_read_seq:
         ReadMarker.objects.filter(pk=marker.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
         marker.last_read_seq = seq
+        withdraw(user.pk, f"room:{room.pk}", seq)
     return room.last_seq - marker.last_read_seq
 
 

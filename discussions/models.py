@@ -77,36 +77,18 @@ class Message(models.Model):
 
 
 class ReadMarker(models.Model):
-    """How far a person has read a room, and how far they have been e-mailed about it."""
+    """How far a person has read a room. Reading withdraws the notices of the messages read that still wait for
+    the digest (discussions.actions.mark_read)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_markers")
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="read_markers")
     last_read_seq = models.PositiveBigIntegerField(default=0)
-    last_emailed_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "room"], name="one_read_marker_per_room")]
 
     def __str__(self):
         return f"{self.user} / {self.room}: {self.last_read_seq}"
-
-
-class MentionEmail(models.Model):
-    """A mention that was e-mailed at once. At most one such e-mail per person and room within
-    DISCUSSION_MENTION_EMAIL_SECONDS; a mention without a row here waits for the digest, which in turn
-    leaves out the messages these rows cover, so nothing is e-mailed twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
-    sent = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "user"], name="one_mention_email_per_message")]
-        indexes = [models.Index(fields=["user", "room", "sent"], name="mention_email_recent")]
-
-    def __str__(self):
-        return f"{self.user} / {self.message}"
 
 
 class Reaction(models.Model):

@@ -5,22 +5,27 @@ A report goes to the facilitators of the message's network only, never to a dist
 that network's member space (spaces.reports), and the reads here always take the network. The author of the
 message is never told who reported it. As in discussions.actions, a refusal is a core.errors.ActionError and
 changes nothing, and the e-mail is queued after the commit. Who is e-mailed, and how, is decided in the two
-functions at the end (`tell_facilitators`, `tell_reporter`) and nowhere else.
+functions at the end (`tell_facilitators`, `tell_reporter`) and nowhere else: the facilitators hear of reports as
+notices (kind "reports": at once, at most one e-mail per network and hour, the rest in their digest, or as they
+chose), the reporter of the outcome directly, in their language.
 """
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.email import send_templated_email
+from core.email import send_to_users
 from core.errors import ActionError
 from networks.access import network_access
-from networks.actions import facilitator_addresses
+from networks.actions import answering_people
 from networks.models import Membership, NetworkPage
+from notices.delivery import notify
+from notices.models import Kind
 
 from . import actions
 from .models import Message, Report
@@ -167,18 +172,32 @@ def network_report(network: NetworkPage, report_id: int) -> Report | None:
 
 
 def tell_facilitators(report: Report) -> None:
-    """A new report: the network's facilitators (the programme office when it has none) are e-mailed after the
-    commit, with a link to the queue; the message's text is not in the e-mail."""
+    """A new report: a notice to the network's facilitators (the programme office when it has none), linking to the
+    queue; the message's text is not in it. The reason is stored as its Finnish
+    label and translated for each recipient."""
     network = report.message.room.network
-    send_templated_email(
-        facilitator_addresses(network), "discussion_report_received", {"report": report, "network": network}
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(report.get_reason_display())
+    notify(
+        answering_people(network),
+        Kind.REPORTS,
+        network=network,
+        key=f"report:{report.pk}",
+        template="discussion_report_received",
+        payload={
+            "network": {"title": network.title, "slug": network.slug},
+            "room": report.message.room.title,
+            "reason": reason,
+            "url": reverse("space-reports", args=[network.slug]),
+        },
+        scope=f"reports:{network.pk}",
     )
 
 
 def tell_reporter(report: Report) -> None:
-    """A handled report: the reporter is e-mailed the outcome after the commit (nobody, when their account is gone)."""
+    """A handled report: the reporter is e-mailed the outcome after the commit, in their language (nobody, when
+    their account is gone)."""
     reporter = report.reporter
     if reporter is None or not reporter.is_active:
         return
-    network = report.message.room.network
-    send_templated_email([reporter.email], "discussion_report_handled", {"report": report, "network": network})
+    send_to_users([reporter], "discussion_report_handled", {"report": report, "network": report.message.room.network})

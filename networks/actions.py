@@ -18,13 +18,13 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from core.email import send_templated_email
+from core.email import language_of_address, send_templated_email, send_to_users
 from core.errors import ActionError
 from core.ratelimit import RateLimit, RateLimited, cooldown
 
@@ -218,8 +218,8 @@ def request_organisation(membership: Membership, organisation: Organisation) -> 
     recipients; refuses what `check_organisation_request` does, and RateLimited if they asked a moment ago."""
     check_organisation_request(membership)
     ORGANISATION_REQUESTS.hit(membership.pk, reason=_("Pyysit liittämistä organisaatioon äsken."))
-    recipients = facilitator_addresses(membership.network)
-    send_templated_email(
+    recipients = answering_people(membership.network)
+    send_to_users(
         recipients,
         "organisation_request",
         {
@@ -245,12 +245,12 @@ def answering_facilitators(network: NetworkPage) -> list[User]:
     return [membership.user for membership in memberships]
 
 
-def facilitator_addresses(network: NetworkPage) -> list[str]:
+def answering_people(network: NetworkPage) -> list[User]:
     """Who answers for the network: its active facilitators, or the programme office if it has none."""
-    addresses = [user.email for user in answering_facilitators(network)]
-    if not addresses:
-        addresses = list(get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True))
-    return addresses
+    people = answering_facilitators(network)
+    if not people:
+        people = list(get_user_model().objects.filter(is_staff=True, is_active=True))
+    return people
 
 
 def who_answers(network: NetworkPage) -> str:
@@ -372,16 +372,20 @@ def create_invitation(
             token_hash=hash_token(token),
             expires=timezone.now() + timedelta(days=Invitation.VALID_DAYS),
         )
-        send_templated_email(
-            [invitation.email],
-            "invitation",
-            {
-                "invitation": invitation,
-                "network": network,
-                "inviter": invited_by,
-                "accept_path": reverse("invitation", args=[token]),
-            },
-        )
+        # To someone with an account in their language; to a new address in the inviter's.
+        with translation.override(
+            language_of_address(invitation.email) or translation.get_language() or settings.LANGUAGE_CODE
+        ):
+            send_templated_email(
+                [invitation.email],
+                "invitation",
+                {
+                    "invitation": invitation,
+                    "network": network,
+                    "inviter": invited_by,
+                    "accept_path": reverse("invitation", args=[token]),
+                },
+            )
     return invitation, token
 
 
@@ -468,7 +472,7 @@ def check_join_request(access: NetworkAccess) -> None:
 
 
 def request_to_join(network: NetworkPage, user: User, organisation: Organisation, motivation: str) -> JoinRequest:
-    """Records a join request and tells the network's facilitators (`facilitator_addresses`). Refuses a second
+    """Records a join request and tells the network's facilitators (`answering_people`). Refuses a second
     pending request (PendingRequest) and, within JOIN_REQUEST_COOLDOWN_DAYS of a declined request to the same
     network, RateLimited: the facilitators' answer is not worn down by repeats."""
     declined = (
@@ -484,8 +488,8 @@ def request_to_join(network: NetworkPage, user: User, organisation: Organisation
             join_request = JoinRequest.objects.create(
                 network=network, user=user, organisation=organisation, motivation=motivation
             )
-            send_templated_email(
-                facilitator_addresses(network),
+            send_to_users(
+                answering_people(network),
                 "join_request_received",
                 {"join_request": join_request, "network": network},
             )
@@ -507,8 +511,8 @@ def decide_join_request(join_request: JoinRequest, accept: bool, decided_by: Use
     join_request.save(update_fields=["status", "decided_by", "decided"])
     if accept:
         add_member(join_request.network, join_request.user, Membership.Role.MEMBER, join_request.organisation)
-    send_templated_email(
-        [join_request.user.email],
+    send_to_users(
+        [join_request.user],
         "join_request_accepted" if accept else "join_request_declined",
         {"join_request": join_request, "network": join_request.network},
     )

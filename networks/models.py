@@ -266,7 +266,7 @@ class MembershipQuerySet(models.QuerySet):
 
     def answering(self):
         """The facilitators who answer for their network: active facilitators with an active account. A network
-        without any is answered by the programme office (networks.actions.facilitator_addresses)."""
+        without any is answered by the programme office (networks.actions.answering_people)."""
         return self.active().filter(role=Membership.Role.FACILITATOR, user__is_active=True)
 
 

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     WORKSHOP_NEWS = "workshop_news", _("Työpajojen uutiset")
     TASKS = "tasks", _("Tehtävät ja määräajat")
     REMINDER = "reminder", _("Muistutus työpajaa edeltävänä päivänä")
+    REPORTS = "reports", _("Ilmoitetut viestit (fasilitaattoreille)")
 
 
 class Delivery(models.TextChoices):
@@ -34,6 +35,7 @@ DEFAULT_DELIVERY = {
     Kind.WORKSHOP_NEWS: Delivery.DIGEST,
     Kind.TASKS: Delivery.NOW,
     Kind.REMINDER: Delivery.NOW,
+    Kind.REPORTS: Delivery.NOW,
 }
 
 # What muting a network (or a room) silences. Mentions, replies, tasks and reminders concern the person
@@ -102,20 +104,23 @@ class NetworkAttention(models.Model):
 class Notice(models.Model):
     """One item of news for one person, recorded once (`key`, e.g. "message:123" or "workshop:5:cancelled").
 
-    `payload` holds what the e-mail shows, as plain data rendered in the recipient's language when sent;
-    `scope` groups notices for the cap on immediate e-mails (e.g. "room:12": at most one per room and hour).
-    `delivered` is set when the item went out, at once or in a digest.
+    `payload` holds what the e-mail shows, as plain data rendered with `template` (`email/<template>.txt`) in the
+    recipient's language when sent; `scope` groups notices for the cap on immediate e-mails (e.g. "room:12": at
+    most one per room and hour). `delivered` is set when the item went out, at once or in a digest (`via`), or
+    when it was withdrawn before it went out (the person read the message first).
     """
 
     class Via(models.TextChoices):
         NOW = "now", _("Heti")
         DIGEST = "digest", _("Kooste")
+        WITHDRAWN = "withdrawn", _("Luettu ennen lähetystä")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     network = models.ForeignKey("networks.NetworkPage", on_delete=models.CASCADE, null=True, related_name="+")
     scope = models.CharField(max_length=40, blank=True)
     key = models.CharField(max_length=120)
+    template = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
     delivered = models.DateTimeField(null=True, blank=True)

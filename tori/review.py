@@ -15,7 +15,8 @@
   public by path on this site (docs/permissions.md, "Raw media paths"): an act's images get unguessable file
   names, and are in the drafts collection until published.
 - **E-mails.** The author gets our own e-mail on approval and on a request for changes (with the reviewer's
-  comment), in the language they wrote in (`ActPage.author_language`), linking to the member space, not the
+  comment), in the language they chose for their e-mails (`User.language`), else the one they wrote the act in
+  (`ActPage.author_language`), linking to the member space, not the
   admin. Wagtail's own "approved"/"rejected" notifications (which link to the admin) are not sent for acts;
   its "submitted" notification still goes to the office's group and the superusers.
 """
@@ -43,6 +44,7 @@ from wagtail.models import (
 )
 from wagtail.signals import page_published, page_unpublished, workflow_approved, workflow_rejected
 
+from accounts.models import User
 from core.email import send_templated_email
 from networks.groups import programme_office_group
 
@@ -207,7 +209,11 @@ def act_unpublished(sender, instance, **kwargs):
 # The author's e-mails.
 
 
-def author_language(act: ActPage) -> str:
+def author_language(act: ActPage, author: User | None = None) -> str:
+    """The language of the e-mails to the act's author: the one they chose for their e-mails, else the one they
+    wrote the act in."""
+    if author is not None and author.language:
+        return author.language
     languages = {code for code, _name in settings.LANGUAGES}
     return act.author_language if act.author_language in languages else settings.LANGUAGE_CODE
 
@@ -216,7 +222,7 @@ def email_author(act: ActPage, template_name: str, **context) -> None:
     author = act.owner
     if author is None or not author.is_active or author.deleted is not None or not author.email:
         return
-    with translation.override(author_language(act)):
+    with translation.override(author_language(act, author)):
         send_templated_email(
             [author.email],
             template_name,

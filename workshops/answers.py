@@ -36,16 +36,18 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.email import send_templated_email
 from core.errors import ActionError
 from core.ratelimit import cooldown
 from core.text import render_markdown
 from networks.access import NetworkAccess
 from networks.models import Membership, NetworkPage, Organisation
+from notices.delivery import notify
+from notices.models import Delivery, Kind
+from notices.preferences import deliveries
 
 from .forms.tasks import display_name
 from .models import AnswerDraft, Submission, SubmissionFile, Task, WorkshopPage
-from .notifications import mail_once, member_users
+from .notifications import mail_once, member_users, workshop_payload
 
 
 class TaskClosed(ActionError):
@@ -105,19 +107,46 @@ def task_path(task: Task, network: NetworkPage) -> str:
 
 @transaction.atomic
 def create_task(workshop: WorkshopPage, network: NetworkPage, author: User, **fields: object) -> tuple[Task, int]:
-    """Creates the task and e-mails the network's members about it once (not its author). Returns
-    (task, number of recipients)."""
+    """Creates the task and tells the network's members about it once (not its author; a notice of the kind
+    "tasks": notices.delivery). Returns (task, number of people who will hear of it)."""
     task = Task(workshop=workshop, created_by=author, **fields)
     task.instructions_html = render_markdown(task.instructions)
     task.save()
     recipients = mail_once(
         workshop,
+        network,
         f"task:{task.pk}",
         member_users(network).exclude(pk=author.pk),
+        Kind.TASKS,
         "task_published",
-        {"task": task, "network": network, "task_path": task_path(task, network)},
+        task_payload(task, workshop, network),
     )
     return task, recipients or 0
+
+
+# What a task's e-mail shows of the instructions.
+INSTRUCTIONS_EXCERPT_LENGTH = 2000
+
+
+def task_payload(task: Task, workshop: WorkshopPage, network: NetworkPage) -> dict:
+    """A task's e-mails' plain data (a notice's payload: notices.delivery)."""
+    instructions = task.instructions
+    if len(instructions) > INSTRUCTIONS_EXCERPT_LENGTH:
+        instructions = instructions[: INSTRUCTIONS_EXCERPT_LENGTH - 1].rstrip() + "…"
+    path = task_path(task, network)
+    return workshop_payload(
+        workshop,
+        network,
+        task={
+            "title": task.title,
+            "kind": task.kind,
+            "due": task.due,
+            "per_organisation": task.per_organisation,
+            "instructions": instructions,
+        },
+        task_path=path,
+        url=path,
+    )
 
 
 def check_task_change(task: Task, fields: Mapping[str, object], answered: bool) -> None:
@@ -337,6 +366,7 @@ class AnswerStatus:
 
     def __init__(self, task: Task, network: NetworkPage) -> None:
         self.task = task
+        self.network = network
         memberships = (
             Membership.objects.active()
             .filter(network=network, user__is_active=True, user__deleted__isnull=True)
@@ -411,8 +441,9 @@ def next_reminder(task: Task) -> datetime | None:
 
 @dataclass
 class ReminderAudience:
-    """Who a task's reminder reaches: the people still expected to answer (`AnswerStatus.pending_users`) who may be
-    e-mailed (`recipients`), and those left out because they chose no e-mail (`opted_out`)."""
+    """Who a task's reminder reaches: the people still expected to answer (`AnswerStatus.pending_users`) who hear
+    of tasks, at once or in their digest (`recipients`), and those left out because they chose "never" for tasks
+    (`opted_out`)."""
 
     recipients: list[User]
     opted_out: list[User]
@@ -423,16 +454,19 @@ class ReminderAudience:
 
 
 def reminder_audience(status: AnswerStatus) -> ReminderAudience:
-    pending = status.pending_users()
+    """One query (their choices for tasks), however many people."""
+    pending = status.pending_users()  # active people only
+    choices = deliveries([user.pk for user in pending], Kind.TASKS, status.network.pk)
     return ReminderAudience(
-        recipients=[user for user in pending if user.is_notifiable],
-        opted_out=[user for user in pending if not user.is_notifiable],
+        recipients=[user for user in pending if choices[user.pk] != Delivery.NEVER],
+        opted_out=[user for user in pending if choices[user.pk] == Delivery.NEVER],
     )
 
 
 def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
-    """E-mails a reminder to the notifiable people who have not answered and records it on the task (when, and to
-    how many). Returns (people still expected to answer, recipients). Raises TaskClosed after the due date, and
+    """Reminds the people who have not answered (a notice of the kind "tasks", at once or in their digest as each
+    chose) and records it on the task (when, and to how many). Returns (people still expected to answer,
+    recipients). Raises TaskClosed after the due date, and
     RateLimited within TASK_REMINDER_COOLDOWN_HOURS of the last reminder (checked under the task's lock, so two
     facilitators pressing the button at once, or one pressing it twice, send one reminder)."""
     with transaction.atomic():
@@ -448,19 +482,18 @@ def send_reminder(task: Task, network: NetworkPage) -> tuple[int, int]:
             else None,
         )
         audience = reminder_audience(AnswerStatus(task, network))
-        recipients = [user.email for user in audience.recipients]
+        recipients = audience.recipients
         if recipients:
-            send_templated_email(
+            now = timezone.now()
+            notify(
                 recipients,
-                "task_reminder",
-                {
-                    "task": task,
-                    "workshop": task.workshop,
-                    "network": network,
-                    "task_path": task_path(task, network),
-                },
+                Kind.TASKS,
+                network=network,
+                key=f"task:{task.pk}:reminder:{now.isoformat()}",
+                template="task_reminder",
+                payload=task_payload(task, task.workshop, network),
             )
-            task.reminded = timezone.now()
+            task.reminded = now
             task.reminded_recipients = len(recipients)
             task.save(update_fields=["reminded", "reminded_recipients"])
     return audience.pending, len(recipients)

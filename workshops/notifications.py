@@ -1,17 +1,25 @@
-"""E-mail about a network's workshops: who gets it, and sending each piece of news once.
+"""News of a network's workshops: who hears of it, and telling each piece of news once.
 
-Only people who may be e-mailed about network activity get news (`User.objects.notifiable()`): members who
-chose no discussion e-mail get none of these either, one setting for "don't e-mail me about this network".
+Each piece of news is a notice (notices.delivery.notify): every person hears of it as they chose for its kind —
+workshop news (new materials, a cancellation, a change, the call for feedback), tasks (a new task, a task's
+reminder) or the day-before reminder — at once, in their digest, or never, in their own language. Choosing
+"never" for discussions silences none of these. `mail_once` records each piece of news once per workshop (a
+WorkshopMailing under its key), so a republish or a second run tells nobody again.
+
+A notice keeps plain data, not the workshop itself (`workshop_payload`): the e-mail, at once or in the digest,
+shows the workshop as it was when the news happened.
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from accounts.models import User
-from core.email import send_templated_email
-from networks.models import Membership
+from networks.models import Membership, NetworkPage
+from notices.delivery import notify
 
-from .models import Registration, WorkshopMailing
+from .calendar import public_url
+from .models import Registration, WorkshopMailing, WorkshopPage
 
 
 def member_users(network):
@@ -31,17 +39,50 @@ def registrants(workshop, network, **filters):
     return belonging(network).filter(pk__in=registered)
 
 
-def mail_once(workshop, key, users, template_name, context):
-    """Sends `template_name` to the notifiable people among `users`, once per (workshop, key).
+def workshop_payload(workshop: WorkshopPage, network: NetworkPage, **extra) -> dict:
+    """What a workshop's e-mails show of it, as plain data for a notice (`url`: its page in the member space, the
+    digest's link)."""
+    return {
+        "workshop": {
+            "pk": workshop.pk,
+            "number": workshop.number,
+            "title": workshop.title,
+            "start": workshop.start,
+            "end": workshop.end,
+            "place": workshop.place,
+            "online_url": workshop.online_url,
+        },
+        "network": {"title": network.title, "slug": network.slug},
+        "workshop_url": public_url(workshop),
+        "url": reverse("space-workshop", args=[network.slug, workshop.pk]),
+        **extra,
+    }
 
-    Returns the number of recipients, or None if this news was already sent. The record and the
-    e-mail commit together: the e-mail is queued only when the surrounding transaction commits.
-    """
-    recipients = list(users.notifiable().values_list("email", flat=True))
-    try:
-        with transaction.atomic():
-            WorkshopMailing.objects.create(workshop=workshop, key=key, recipients=len(recipients))
-    except IntegrityError:
-        return None
-    send_templated_email(recipients, template_name, {"workshop": workshop, **context})
-    return len(recipients)
+
+def news_scope(workshop: WorkshopPage) -> str:
+    """The cap's scope of a workshop's news: at most one immediate e-mail per person and workshop an hour."""
+    return f"workshop:{workshop.pk}"
+
+
+def mail_once(workshop, network, key, users, kind, template_name, payload, scope=""):
+    """Tells the active people among `users` of this news (notices.delivery.notify, kind `kind`), once per
+    (workshop, key). Returns how many will hear of it (at once or in their digest), or None if this news was
+    already told. The record and the notices commit together; e-mails are queued only when they have."""
+    people = list(users.notifiable())
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mailing = WorkshopMailing.objects.create(workshop=workshop, key=key)
+        except IntegrityError:
+            return None
+        told = notify(
+            people,
+            kind,
+            network=network,
+            key=f"workshop:{workshop.pk}:{key}",
+            template=template_name,
+            payload=payload,
+            scope=scope,
+        )
+        WorkshopMailing.objects.filter(pk=mailing.pk).update(recipients=told.total)
+    return told.total

@@ -21,19 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.signals import page_published
 
 from accounts.data import account_deleted, register_exporter
 from accounts.models import User
-from core.email import send_templated_email
+from core.email import send_to_users
 from core.errors import ActionError
 from networks.models import Membership, NetworkPage
 
@@ -167,22 +166,16 @@ def _promote(workshop: WorkshopPage) -> list[Registration]:
 
 
 def _tell_promoted(workshop: WorkshopPage, network: NetworkPage, user: User) -> None:
-    """The e-mail to someone who got a place from the waiting list, in the site's language and time zone
-    (whoever's request freed the place). Sent whatever their setting for network e-mail: the person asked
-    for it by joining the line (the page says they will be e-mailed)."""
+    """The e-mail to someone who got a place from the waiting list, in their language and the site's time zone
+    (whoever's request freed the place). Sent whatever their notice settings: the person asked for it by joining
+    the line (the page says they will be e-mailed)."""
     if not user.is_active or user.deleted:
         return
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-        send_templated_email(
-            [user.email],
-            "waitlist_place",
-            {
-                "workshop": workshop,
-                "network": network,
-                "user": user,
-                "path": reverse("space-workshop", args=[network.slug, workshop.pk]),
-            },
-        )
+    send_to_users(
+        [user],
+        "waitlist_place",
+        {"workshop": workshop, "network": network, "path": reverse("space-workshop", args=[network.slug, workshop.pk])},
+    )
 
 
 def respond(workshop: WorkshopPage, user: User, response: str) -> Outcome:

@@ -1,5 +1,6 @@
-"""E-mail when a workshop is published: new materials to the network's members, a cancellation or a change
-of time or place to the people who said they are coming (yes or maybe).
+"""Workshop news when a workshop is published: new materials to the network's members, a cancellation or a change
+of time or place to the people who said they are coming (yes or maybe). Each is a notice of the kind "workshop
+news" (notices.delivery), at once or in the digest as each person chose, in their own language.
 
 Each piece of news goes out once (workshops.notifications.mail_once, recorded as a WorkshopMailing):
 
@@ -14,9 +15,8 @@ Each piece of news goes out once (workshops.notifications.mail_once, recorded as
   (read from the database just before the publish saves the page). A difference tells the yes/maybe
   people once per change (`changed:<revision>:<hash of the new time and place>`).
 
-Those who chose no e-mail about network activity (`discussion_email == "never"`) and those who have left
-the network get none of these. The e-mail is rendered in the site's language and time zone, whoever
-publishes.
+Those who chose "never" for workshop news, who muted the network, and those who have left it get none of these.
+The e-mail is rendered in each recipient's language and the site's time zone, whoever publishes.
 """
 
 import hashlib
@@ -28,9 +28,11 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from wagtail.signals import page_published
 
-from .calendar import plain_text, public_url
+from notices.models import Kind
+
+from .calendar import plain_text
 from .models import Registration, WorkshopMailing, WorkshopPage
-from .notifications import mail_once, member_users, registrants
+from .notifications import mail_once, member_users, news_scope, registrants, workshop_payload
 
 SCHEDULE_FIELDS = ("start", "end", "place", "online_url")
 MATERIAL_FIELDS = ("members_content", "facilitator_notes")
@@ -40,10 +42,6 @@ COMING = (Registration.Response.YES, Registration.Response.MAYBE)
 
 def digest(*parts):
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
-
-
-def email_context(workshop, network, **context):
-    return {"network": network, "workshop_url": public_url(workshop), **context}
 
 
 # Materials
@@ -58,7 +56,8 @@ def material_blocks(workshop):
 
 
 def describe(block):
-    """A line about a block for the e-mail: what it is and its title (never the whole text)."""
+    """A line about a block for the e-mail: what it is (its label in the source language, which the e-mail
+    translates into each recipient's) and its title (never the whole text)."""
     value = block.value
     if block.block_type == "document":
         title = value.title if value is not None else ""
@@ -69,7 +68,9 @@ def describe(block):
     else:
         title = plain_text(getattr(value, "source", str(value)))
         title = title if len(title) <= 80 else title[:79].rstrip() + "…"
-    return {"kind": block.block.label, "title": " ".join(str(title or "").split())}
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(block.block.label)
+    return {"kind": kind, "title": " ".join(str(title or "").split())}
 
 
 def announce_materials(workshop, network, publisher_id=None):
@@ -95,10 +96,13 @@ def announce_materials(workshop, network, publisher_id=None):
             members = members.exclude(pk=publisher_id)
         return mail_once(
             workshop,
+            network,
             f"materials:{digest(*ids)[:40]}",
             members,
+            Kind.WORKSHOP_NEWS,
             "workshop_materials",
-            email_context(workshop, network, materials=[describe(block) for block in new]),
+            workshop_payload(workshop, network, materials=[describe(block) for block in new]),
+            scope=news_scope(workshop),
         )
 
 
@@ -108,10 +112,13 @@ def announce_materials(workshop, network, publisher_id=None):
 def announce_cancellation(workshop, network):
     return mail_once(
         workshop,
+        network,
         "cancelled",
         registrants(workshop, network, response__in=COMING),
+        Kind.WORKSHOP_NEWS,
         "workshop_cancelled",
-        email_context(workshop, network),
+        workshop_payload(workshop, network),
+        scope=news_scope(workshop),
     )
 
 
@@ -131,10 +138,13 @@ def announce_change(workshop, network, previous, revision=None):
     changed = {field: previous[field] != getattr(workshop, field) for field in SCHEDULE_FIELDS}
     return mail_once(
         workshop,
+        network,
         f"changed:{version}:{digest(*now)[:16]}",
         people,
+        Kind.WORKSHOP_NEWS,
         "workshop_changed",
-        email_context(workshop, network, previous=previous, changed=changed),
+        workshop_payload(workshop, network, previous=dict(previous), changed=changed),
+        scope=news_scope(workshop),
     )
 
 
@@ -161,11 +171,10 @@ def workshop_published(sender, instance, revision=None, **kwargs):
     network = workshop.get_parent().specific
     if not network.live:
         return
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-        announce_materials(workshop, network, publisher_id=getattr(revision, "user_id", None))
-        if workshop.end <= timezone.now():
-            return  # a past workshop's corrections are nobody's news
-        if workshop.cancelled:
-            announce_cancellation(workshop, network)
-        elif previous is not None:
-            announce_change(workshop, network, previous, revision)
+    announce_materials(workshop, network, publisher_id=getattr(revision, "user_id", None))
+    if workshop.end <= timezone.now():
+        return  # a past workshop's corrections are nobody's news
+    if workshop.cancelled:
+        announce_cancellation(workshop, network)
+    elif previous is not None:
+        announce_change(workshop, network, previous, revision)

@@ -167,8 +167,7 @@ PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 45)
 SHUTDOWN_GRACE_SECONDS = env_int("SHUTDOWN_GRACE_SECONDS", 5)
 
 # The discussion's flood limits, per person, each (at most this many, in this many seconds): messages sent,
-# topic rooms opened and messages edited. A mention is e-mailed at once at most once per person and room in
-# DISCUSSION_MENTION_EMAIL_SECONDS; further mentions go to the digest.
+# topic rooms opened and messages edited.
 DISCUSSION_RATE_LIMIT = (env_int("DISCUSSION_RATE_MESSAGES", 20), env_int("DISCUSSION_RATE_SECONDS", 10))
 DISCUSSION_ROOM_RATE_LIMIT = (env_int("DISCUSSION_ROOM_RATE_ROOMS", 10), env_int("DISCUSSION_ROOM_RATE_SECONDS", 3600))
 DISCUSSION_EDIT_RATE_LIMIT = (env_int("DISCUSSION_EDIT_RATE_EDITS", 30), env_int("DISCUSSION_EDIT_RATE_SECONDS", 600))
@@ -176,7 +175,9 @@ DISCUSSION_REACTION_RATE_LIMIT = (
     env_int("DISCUSSION_REACTION_RATE_CHANGES", 60),
     env_int("DISCUSSION_REACTION_RATE_SECONDS", 60),
 )
-DISCUSSION_MENTION_EMAIL_SECONDS = env_int("DISCUSSION_MENTION_EMAIL_SECONDS", 3600)
+# At most one immediate notice e-mail per person and scope (a room, a workshop) in this many seconds; the rest wait
+# for the person's digest (notices.delivery).
+NOTICE_EMAIL_CAP_SECONDS = env_int("NOTICE_EMAIL_CAP_SECONDS", 3600)
 # Reports of messages to the network's facilitators, per person (each one e-mails them).
 DISCUSSION_REPORT_RATE_LIMIT = (
     env_int("DISCUSSION_REPORT_RATE_REPORTS", 10),

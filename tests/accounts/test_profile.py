@@ -1,5 +1,7 @@
 """The profile page: what it asks, why, and that bad input changes nothing."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +21,7 @@ VALID = {
     "job_title": "Henkilöstöasiantuntija",
     "role_category": "supervisor",
     "gender": "undisclosed",
-    "discussion_email": "mentions",
+    "language": "sv",
 }
 
 
@@ -56,6 +58,17 @@ def test_profile_edit_saves_and_confirms(client, verified_user):
     assert verified_user.job_title == "Henkilöstöasiantuntija"
     assert verified_user.role_category == "supervisor"
     assert verified_user.gender == "undisclosed"
+    assert verified_user.language == "sv" and verified_user.email_language == "sv"
+
+
+def test_the_profile_shows_the_e_mail_language_and_links_the_notice_settings(client, verified_user):
+    verified_user.language = ""
+    verified_user.save()
+    client.force_login(verified_user)
+    html = client.get("/tili/profiili/").content.decode()
+    assert re.search(r'<input[^>]*name="language" value="fi"[^>]*checked', html), "the default shown as chosen"
+    assert 'href="/oma/ilmoitukset/"' in html
+    assert 'name="discussion_email"' not in html
 
 
 def test_gender_and_role_may_be_left_unanswered(client, verified_user):
@@ -79,6 +92,7 @@ def test_gender_and_role_may_be_left_unanswered(client, verified_user):
         ("role_category", "boss", "Valitse asema annetuista vaihtoehdoista."),
         ("first_name", "  ", "Kirjoita etunimesi."),
         ("job_title", "x" * 151, "Tehtävänimike voi olla enintään 150 merkkiä."),
+        ("language", "de", "Valitse jokin annetuista kielistä."),
     ],
 )
 def test_bad_profile_input_is_refused_with_a_finnish_error(client, verified_user, field, value, message):

@@ -29,7 +29,9 @@ CONNECT_QUERIES = 9  # for a whole wave of connects as for one (discussions.cons
 # The same moments later: the process remembers which network the slug names and that it is live and public.
 WARM_CONNECT_QUERIES = CONNECT_QUERIES - 2
 FRAME_QUERIES = {
-    "message.send": 12,  # the author's draft of the room deleted with it included
+    # with its notices (discussions.actions.notify_message): the members and their room settings, the room's
+    # network, the read marker's withdrawal, and notify's preferences, mutes, keys, insert
+    "message.send": 19,  # and the author's draft of the room deleted with it
     "message.edit": 4,
     "message.delete": 4,
     "read": 2,
@@ -40,7 +42,7 @@ FRAME_QUERIES = {
     "draft.new": 5,  # the room, the update that finds none, and the insert in its savepoint
 }
 CHECKED_FRAME_QUERIES = 5  # a frame after an access change: the database check included
-SEND_QUERIES = 12  # a message, whatever the number of listeners: the sender's alone
+SEND_QUERIES = 19  # a message, whatever the number of listeners: the sender's alone
 
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from core.demo import HELSINKI, DemoContentError, default_content_dir, load_demo_content
 from core.text import mention_handle
-from discussions.models import MentionEmail, Message, ReadMarker, Room
+from discussions.models import Message, ReadMarker, Room
 from discussions.search import search_messages
 from networks.models import Membership, NetworkPage
+from notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def demo(settings, tmp_path):
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (Message, Room, ReadMarker, MentionEmail)} | {
+    return {model.__name__: model.objects.count() for model in (Message, Room, ReadMarker, Notice)} | {
         "mentions": Message.mentions.through.objects.count()
     }
 
@@ -66,7 +67,7 @@ def test_mentions_are_handles_of_members_and_link_to_them_but_email_nobody(demo)
         assert f"#jasen-{row.user_id}" in message.body_html
         assert Membership.objects.active().filter(network=message.room.network, user=row.user).exists()
     assert not Message.objects.filter(body__contains="@{").exists(), "every placeholder became a handle"
-    assert MentionEmail.objects.count() == 0
+    assert Notice.objects.count() == 0, "old news notifies nobody"
     assert not [email for email in mail.outbox if "mainitsi" in email.subject.lower()]
 
 

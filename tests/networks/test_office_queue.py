@@ -63,7 +63,7 @@ def test_lists_every_network_with_networks_without_a_facilitator_first(client, q
 
 
 def test_a_facilitator_who_left_or_was_deactivated_does_not_answer(client, queue):
-    """The same rule as the e-mail's (facilitator_addresses): only active facilitators with an active account."""
+    """The same rule as the e-mail's (answering_people): only active facilitators with an active account."""
     network, _orphan, people, _answered, _unanswered = queue
     staff = client_for(client, people["staff"])
     facilitator = Membership.objects.get(network=network, role="facilitator")

@@ -1,5 +1,6 @@
 """Workshop e-mail: new materials on publish, cancellations and changes, the day-before reminder and the call
-for feedback. Each piece of news once, only to those it concerns, never to people who chose no e-mail."""
+for feedback. Each piece of news once, only to those it concerns, never to people who chose "never" for its kind.
+(How it is delivered — at once, capped, in the digest — is tests/notices'; here workshop news comes at once.)"""
 
 import json
 from datetime import timedelta
@@ -12,7 +13,9 @@ from django.utils import timezone
 
 from networks.actions import end_membership
 from networks.models import Membership
+from notices.models import DEFAULT_DELIVERY, Delivery, Kind
 from tests.factories import make_membership, make_user, make_workshop
+from tests.notices.helpers import never
 from workshops.models import (
     FEEDBACK_PERIOD,
     FeedbackClosure,
@@ -76,6 +79,14 @@ def sent(django_capture_on_commit_callbacks):
     return Sent
 
 
+@pytest.fixture(autouse=True)
+def news_at_once(monkeypatch, settings):
+    """Workshop news e-mailed at once and uncapped (their default is the digest): what each e-mail says and to whom
+    is what these tests read."""
+    monkeypatch.setitem(DEFAULT_DELIVERY, Kind.WORKSHOP_NEWS, Delivery.NOW)
+    settings.NOTICE_EMAIL_CAP_SECONDS = 0
+
+
 # Materials
 
 
@@ -134,8 +145,8 @@ def test_an_edited_or_restored_block_is_not_announced_again(network_people, sent
 
 def test_materials_email_respects_the_setting_and_membership(network_people, sent):
     network, other_network, people = network_people
-    people["member"].discussion_email = "never"
-    people["member"].save()
+    never(people["member"], Kind.WORKSHOP_NEWS)
+    never(people["contact"], Kind.MENTION, Kind.REPLY, Kind.ROOM_MESSAGES)  # no discussion e-mail: news still come
     left = make_membership(network, make_user("lahtenyt@example.fi"))
     end_membership(left)
     workshop = make_workshop(network)
@@ -197,9 +208,7 @@ def test_cancellation_is_emailed_once_to_yes_and_maybe(network_people, registere
 
 def test_a_change_of_time_or_place_is_emailed_once_per_change(registered, sent):
     workshop, people, waiting = registered
-    contact = people["contact"]
-    contact.discussion_email = "never"
-    contact.save()
+    never(people["contact"], Kind.WORKSHOP_NEWS)
     new_start = workshop.start.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
     with sent():
@@ -247,14 +256,14 @@ def workshop_in(network, hours, **fields):
 def test_reminder_goes_once_to_confirmed_places_of_workshops_starting_within_a_day(network_people, sent):
     network, other_network, people = network_people
     tomorrow = workshop_in(network, 20, capacity=1)
-    never = make_membership(network, make_user("eiviesteja@example.fi", discussion_email="never")).user
+    quiet = never(make_membership(network, make_user("eiviesteja@example.fi")).user, Kind.REMINDER)
     left = make_membership(network, make_user("lahti@example.fi"))
     waiting = make_membership(network, make_user("jonossa@example.fi")).user
     register(tomorrow, people["member"])
     register(tomorrow, waiting, waitlisted=True)
     register(tomorrow, people["contact"], "maybe")
     register(tomorrow, people["facilitator"], "no")
-    register(tomorrow, never)
+    register(tomorrow, quiet)
     register(tomorrow, left.user)
     end_membership(left)
     # Out of the window, cancelled, draft or already started: no reminder.

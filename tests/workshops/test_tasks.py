@@ -20,8 +20,10 @@ from accounts.data import export_user_data
 from core.text import render_markdown
 from networks.actions import end_membership
 from networks.models import Membership
+from notices.models import Kind
 from tests.conftest import ROLES, assert_queries, client_for, queries_for
 from tests.factories import make_membership, make_organisation, make_user, make_workshop
+from tests.notices.helpers import never
 from workshops import answers as actions
 from workshops.models import Submission, SubmissionFile, Task, WorkshopMailing
 from workshops.notifications import mail_once, member_users
@@ -29,7 +31,7 @@ from workshops.notifications import mail_once, member_users
 # Queries pinned at both data sizes (tests.conftest.assert_queries).
 TASK_PAGE_QUERIES = {(role, visible): 16 for role in ("member", "facilitator") for visible in (False, True)}
 OVERVIEW_QUERIES = {"person": 15, "organisation": 15}
-REMIND_PAGE_QUERIES = {"person": 15, "organisation": 15}
+REMIND_PAGE_QUERIES = {"person": 16, "organisation": 16}  # with their choices for tasks (notices.preferences)
 WORKSHOP_PAGE_QUERIES = {"member": 19, "facilitator": 19}
 
 
@@ -308,7 +310,7 @@ def test_the_organisation_of_a_profile_opens_no_organisations_answer(client, set
 
     profile = client.post(
         reverse("account_profile"),
-        {"first_name": "Tuomas", "last_name": "Tunkeilija", "organisation": sipoo.pk, "discussion_email": "mentions"},
+        {"first_name": "Tuomas", "last_name": "Tunkeilija", "organisation": sipoo.pk, "language": "fi"},
     )
     assert profile.status_code == 302
     intruder.refresh_from_db()
@@ -579,8 +581,7 @@ def task_data(**overrides):
 
 def test_creating_a_task_emails_the_members_once(client, setup, django_capture_on_commit_callbacks):
     network, workshop, _task, people = setup
-    people["contact"].discussion_email = "never"
-    people["contact"].save()
+    never(people["contact"], Kind.TASKS)
     gone = make_membership(network, make_user("entinen@example.fi"))
     end_membership(gone)
     client_for(client, people["facilitator"])
@@ -602,7 +603,8 @@ def test_creating_a_task_emails_the_members_once(client, setup, django_capture_o
     assert WorkshopMailing.objects.get(workshop=workshop, key=f"task:{task.pk}").recipients == 1
     # The same news is never sent twice.
     with django_capture_on_commit_callbacks(execute=True):
-        assert mail_once(workshop, f"task:{task.pk}", member_users(network), "task_published", {}) is None
+        again = mail_once(workshop, network, f"task:{task.pk}", member_users(network), Kind.TASKS, "task_published", {})
+        assert again is None
     assert len(mail.outbox) == 1
 
 
@@ -748,7 +750,7 @@ def test_the_overview_of_an_organisation_task(client, setup):
 
 def test_a_reminder_goes_to_notifiable_members_who_have_not_answered(client, setup, django_capture_on_commit_callbacks):
     network, _workshop, task, people = setup
-    quiet = make_membership(network, make_user("hiljainen@example.fi", discussion_email="never")).user
+    quiet = make_membership(network, never(make_user("hiljainen@example.fi"), Kind.TASKS)).user
     waiting = make_membership(network, make_user("odottaa@example.fi"), "member", make_organisation()).user
     answer(task, people["member"])
     client_for(client, people["facilitator"])
@@ -790,7 +792,7 @@ def test_a_reminder_goes_to_notifiable_members_who_have_not_answered(client, set
 
 def test_the_reminder_asks_first_and_says_to_whom(client, setup, django_capture_on_commit_callbacks):
     network, _workshop, task, people = setup
-    quiet = make_membership(network, make_user("hiljainen@example.fi", discussion_email="never")).user
+    quiet = make_membership(network, never(make_user("hiljainen@example.fi"), Kind.TASKS)).user
     answer(task, people["member"])
     client_for(client, people["facilitator"])
     remind_url = url("task-remind", network, task.pk)
@@ -887,8 +889,7 @@ def test_no_reminder_when_everyone_has_answered_or_nobody_takes_email(
 ):
     network, _workshop, task, people = setup
     answer(task, people["member"])
-    people["contact"].discussion_email = "never"
-    people["contact"].save()
+    never(people["contact"], Kind.TASKS)
     client_for(client, people["facilitator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("task-remind", network, task.pk))
@@ -1137,7 +1138,9 @@ def test_reminder_page_queries_stay_constant(client, setup, answered_by):
         organisations = [make_organisation() for _ in range(max(1, members // 3))]
         for n in range(members):
             organisation = organisations[n % len(organisations)]
-            user = make_user(first_name="Jäsen", last_name=f"N{n}", discussion_email="never" if n % 4 == 0 else "daily")
+            user = make_user(first_name="Jäsen", last_name=f"N{n}")
+            if n % 4 == 0:
+                never(user, Kind.TASKS)
             make_membership(network, user, "member", organisation)
             if n % 3 == 0 and not Submission.objects.filter(task=task, organisation=organisation).exists():
                 answer(task, user, "Vastaus", organisation=organisation if task.per_organisation else None)

@@ -2,23 +2,24 @@
 and the closing of feedback whose time is up (workshops.feedback.close_due_feedback), so that the results and
 the network page's average appear without anyone having to open the results first.
 
-Each e-mail goes out once per workshop (workshops.notifications.mail_once, keys "reminder" and "feedback"), so
-running the command again, or twice at once, sends nothing new. A workshop with nobody to tell yet is not
+The reminder is a notice of the kind "reminder", the call for feedback one of "workshop news" (notices.delivery:
+at once or in the digest as each person chose, in their language). Each goes out once per workshop
+(workshops.notifications.mail_once, keys "reminder" and "feedback"), so running the command again, or twice at
+once, sends nothing new. A workshop with nobody to tell yet is not
 marked as done: someone who says yes an hour later still gets the reminder at the next run, and attendees
 marked a day late still get the call for feedback.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from networks.models import NetworkPage
+from notices.models import Kind
 from workshops.feedback import close_due_feedback, closes_at, expected_respondents
 from workshops.models import Registration, WorkshopPage
-from workshops.notifications import mail_once, registrants
-from workshops.signals import email_context
+from workshops.notifications import mail_once, news_scope, registrants, workshop_payload
 
 REMINDER_WINDOW = timedelta(hours=24)
 FEEDBACK_WINDOW = timedelta(days=7)
@@ -40,11 +41,11 @@ def reminder_recipients(workshop, network):
     return registrants(workshop, network, response=Registration.Response.YES, waitlisted=False)
 
 
-def mail_if_anyone(workshop, key, people, template_name, context):
-    """`mail_once`, unless nobody among `people` may be e-mailed yet: then the workshop is not marked as done."""
+def mail_if_anyone(workshop, network, key, people, kind, template_name, payload, scope=""):
+    """`mail_once`, unless nobody among `people` may be told yet: then the workshop is not marked as done."""
     if not people.notifiable().exists():
         return None
-    return mail_once(workshop, key, people, template_name, context)
+    return mail_once(workshop, network, key, people, kind, template_name, payload, scope)
 
 
 def send_reminders(now):
@@ -55,10 +56,12 @@ def send_reminders(now):
     for workshop, network in workshops_with_networks(upcoming):
         sent = mail_if_anyone(
             workshop,
+            network,
             "reminder",
             reminder_recipients(workshop, network),
+            Kind.REMINDER,
             "workshop_reminder",
-            email_context(workshop, network),
+            workshop_payload(workshop, network),
         )
         if sent is not None:
             yield workshop, sent
@@ -72,10 +75,13 @@ def send_feedback_requests(now):
     for workshop, network in workshops_with_networks(ended):
         sent = mail_if_anyone(
             workshop,
+            network,
             "feedback",
             expected_respondents(workshop, network),
+            Kind.WORKSHOP_NEWS,
             "workshop_feedback_request",
-            {**email_context(workshop, network), "closes": closes_at(workshop)},
+            workshop_payload(workshop, network, closes=closes_at(workshop)),
+            scope=news_scope(workshop),
         )
         if sent is not None:
             yield workshop, sent
@@ -83,21 +89,18 @@ def send_feedback_requests(now):
 
 class Command(BaseCommand):
     help = (
-        "E-mail the day-before reminder to those with a confirmed place in a workshop that starts within "
-        "24 hours, and the call for feedback to those who took part in a workshop that ended within 7 days; "
-        "close the feedback whose time is up. Run hourly (site/deploy/verkostamo-workshop-reminders.timer); "
-        "each e-mail is sent once per workshop."
+        "Send the day-before reminder to those with a confirmed place in a workshop that starts within "
+        "24 hours, and the call for feedback to those who took part in a workshop that ended within 7 days "
+        "(notices: at once or in the digest, as each person chose); close the feedback whose time is up. Run "
+        "hourly (site/deploy/verkostamo-workshop-reminders.timer); each is sent once per workshop."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
-        with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-            for label, sender in (("Reminder", send_reminders), ("Feedback request", send_feedback_requests)):
-                total = 0
-                for workshop, sent in sender(now):
-                    total += 1
-                    self.stdout.write(
-                        f"{label}: {workshop.number}. {workshop.title} (#{workshop.pk}) to {sent} people."
-                    )
-                self.stdout.write(f"{label}s sent for {total} workshops.")
-            self.stdout.write(f"Feedback closed for {close_due_feedback(now)} workshops.")
+        for label, sender in (("Reminder", send_reminders), ("Feedback request", send_feedback_requests)):
+            total = 0
+            for workshop, sent in sender(now):
+                total += 1
+                self.stdout.write(f"{label}: {workshop.number}. {workshop.title} (#{workshop.pk}) to {sent} people.")
+            self.stdout.write(f"{label}s sent for {total} workshops.")
+        self.stdout.write(f"Feedback closed for {close_due_feedback(now)} workshops.")
