@@ -3,7 +3,8 @@ local-memory outbox: each network's members get its room messages and workshop n
 the real paths (discussions.actions.create_message, workshops.notifications.mail_once), a fifth of them in two
 networks; then one run. Prints the total time, the queries per recipient and the e-mails sent; asserts nothing.
 
-Run on its own with `python -m bench.digest` (its own process: it sets Django up with a database of its own).
+Run on its own with `python -m bench.digest` (its own process: it sets Django up with a database of its own);
+`BENCH_DIGEST_MEMBERS=500` for a quicker run.
 """
 
 import os
