@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -36,9 +37,6 @@ from networks.models import NetworkPage
 from .models import Delivery, Kind, Notice
 from .preferences import deliveries
 from .unsubscribe import Links
-
-# The notice settings page (notices.views, name "notice-settings"), linked from every notice e-mail.
-SETTINGS_PATH = "/oma/ilmoitukset/"
 
 DATETIME = "$datetime"
 
@@ -68,7 +66,8 @@ def revived(value: Any) -> Any:
 
 
 def settings_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL + SETTINGS_PATH
+    """The notice settings page (notices.views), linked from every notice e-mail."""
+    return settings.WAGTAILADMIN_BASE_URL + reverse("notice-settings")
 
 
 def notice_context(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
