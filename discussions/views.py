@@ -247,8 +247,8 @@ def arrange(page, user, read_before):
         previous = message
 
 
-def render_message_form(request, access, room, message, form, template, refusal=None):
-    """The edit and hide pages: one message and its form; 400 (or 429) when the form was refused."""
+def render_message_form(request, access, room, message, form, template, refusal=None, **extra):
+    """The edit, hide and report pages: one message and its form; 400 (or 429) when the form was refused."""
     context = {
         "access": access,
         "active_tab": "discussion",
@@ -256,6 +256,7 @@ def render_message_form(request, access, room, message, form, template, refusal=
         "room_url": room_url(room, access),
         "message": message,
         "form": form,
+        **extra,
     }
     return TemplateResponse(request, template, context, status=form_status(form, refusal))
 
@@ -360,16 +361,10 @@ def report(request, access, room_id, message_id):
             else:
                 messages.success(request, _("Kiitos. Ilmoitus on välitetty verkoston fasilitaattoreille."))
                 return redirect(room_url(room, access, f"viesti-{message.pk}"))
-    context = {
-        "access": access,
-        "active_tab": "discussion",
-        "room": room,
-        "room_url": room_url(room, access),
-        "message": message,
-        "form": form,
-        "already_reported": Report.objects.filter(message=message, reporter=request.user).exists(),
-    }
-    return TemplateResponse(request, "discussions/report.html", context, status=form_status(form, refusal))
+    already_reported = Report.objects.filter(message=message, reporter=request.user).exists()
+    return render_message_form(
+        request, access, room, message, form, "discussions/report.html", refusal, already_reported=already_reported
+    )
 
 
 @require_POST
