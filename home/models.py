@@ -28,7 +28,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["networks.NetworkIndexPage", "tori.ToriIndexPage", "home.StandardPage"]
+    subpage_types = ["networks.NetworkIndexPage", "tori.ToriIndexPage", "services.ServicesPage", "home.StandardPage"]
     max_count = 1
     base_form_class = PageForm
     template = "pages/home_page.html"

@@ -124,6 +124,8 @@ class NetworkPage(Page):
     class Kind(models.TextChoices):
         DEVELOPMENT = "kehittamis", _("Kehittämisverkosto")
         LEARNING = "oppimis", _("Oppimisverkosto")
+        # The internal developers' training: a network whose workshops are its days (docs/services.md).
+        TRAINING = "koulutus", _("Sisäisten kehittäjien koulutus")
 
     class Status(models.TextChoices):
         FORMING = "kokoontumassa", _("Kokoontumassa")

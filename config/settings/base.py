@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "workshops",
     "discussions",
     "tori",
+    "services",
     "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
