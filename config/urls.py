@@ -14,6 +14,7 @@ from home import views as home_views
 from home.sitemap import TranslatedSitemap
 from networks.chooser import VisibleChosenPagesView
 from networks.urls import invitation_urlpatterns, office_patterns
+from services import urls as services_urls
 from spaces import views as space_views
 from workshops.urls import programme_patterns
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path("oma/", space_views.start, name="start"),
     path("oma/ilmoitukset/", include("notices.urls")),
     path("oma/teot/", include("tori.urls")),
+    path("oma/sparraus/", include(services_urls.mine_patterns)),
+    path("sparraus/", include(services_urls.sparring_patterns)),
     # The one-step unsubscribe link of notice e-mails (RFC 8058; notices.unsubscribe).
     path("ilmoitukset/", include("notices.unsubscribe_urls")),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,
