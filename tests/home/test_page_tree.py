@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage
+from services.models import ServicesPage
 from tori.models import ToriIndexPage
 from workshops.models import WorkshopPage
 
@@ -14,7 +15,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, ToriIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, ToriIndexPage, ServicesPage, StandardPage})
 
     def test_standard_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
@@ -22,6 +23,8 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_network_index_only_under_home_and_holds_networks(self):
         self.assertAllowedParentPageTypes(NetworkIndexPage, {HomePage})
+        self.assertAllowedParentPageTypes(ServicesPage, {HomePage})
+        self.assertAllowedSubpageTypes(ServicesPage, set())
         self.assertAllowedSubpageTypes(NetworkIndexPage, {NetworkPage})
 
     def test_networks_hold_workshops_only(self):
