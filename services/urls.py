@@ -1,12 +1,23 @@
 """The services' addresses (composed in config.urls and spaces.urls)."""
 
-from django.urls import path  # noqa: F401 - used as the lists fill up
+from django.urls import path
+
+from .views import days, examples, feedback
 
 # /sparraus/...: applying for sparring (signed in), the anonymous feedback link, the programme office's queue.
-sparring_patterns: list = []
+sparring_patterns: list = [
+    path("palaute/<str:key>/", feedback.give, name="sparring-feedback"),
+]
 
 # /oma/sparraus/...: the applicant's requests and the coach's assignments, their days and feedback.
-mine_patterns: list = []
+mine_patterns: list = [
+    path("<int:request_id>/paivat/", days.day_list, name="sparring-days"),
+    path("<int:request_id>/paivat/uusi/", days.day_new, name="sparring-day-new"),
+    path("<int:request_id>/paivat/<int:day_id>/", days.day_edit, name="sparring-day-edit"),
+    path("<int:request_id>/paivat/<int:day_id>/palaute/", days.feedback_results, name="sparring-feedback-results"),
+    path("<int:request_id>/paivat/<int:day_id>/palaute/sulje/", days.feedback_close, name="sparring-feedback-close"),
+    path("<int:request_id>/teoksi/", examples.to_act, name="sparring-to-act"),
+]
 
 # Under a training's member space: /verkostot/<network>/tila/hankkeet/...
 project_patterns: list = []

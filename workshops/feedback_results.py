@@ -93,7 +93,9 @@ class WorkshopResults:
         return FEEDBACK_MIN_ANSWERS
 
 
-def _distribution_chart(question: Question, labels: Mapping[int, Label], title: str) -> BarChart:
+def distribution_chart(question: Question, labels: Mapping[int, Label], title: str) -> BarChart:
+    """The chart of how the answers to `question` fall on its scale (`labels`: {value: label}); also sparring
+    feedback's (services.feedback_results)."""
     chart = BarChart(
         id=f"feedback-{question.key}".replace("_", "-"),
         title=title,
@@ -131,7 +133,7 @@ def workshop_results(workshop: WorkshopPage, closure: FeedbackClosure | None) ->
         counts={grade: figures[f"overall_{grade}"] for grade in GRADES},
         average=as_float(figures["overall_average"]),
     )
-    results.overall.chart = _distribution_chart(
+    results.overall.chart = distribution_chart(
         results.overall, GRADE_LABELS, _("Kokonaisarvioiden jakauma (1 = heikko, 5 = erinomainen)")
     )
     agreement_labels = dict(Feedback.Agreement.choices)
@@ -143,7 +145,7 @@ def workshop_results(workshop: WorkshopPage, closure: FeedbackClosure | None) ->
             average=as_float(figures[f"{key}_average"]),
             dont_know=figures[f"{key}_dont_know"],
         )
-        question.chart = _distribution_chart(
+        question.chart = distribution_chart(
             question, agreement_labels, _("Vastausten jakauma: %(statement)s") % {"statement": label}
         )
         results.statements.append(question)
