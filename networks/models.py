@@ -222,6 +222,12 @@ class NetworkPage(Page):
         verbose_name = _("verkosto")
         verbose_name_plural = _("verkostot")
 
+    @property
+    def is_training(self) -> bool:
+        """An internal developers' training: its facilitators are its trainers, its workshops its days, and its
+        participants' development projects its results (services.projects)."""
+        return self.kind == self.Kind.TRAINING
+
     @cached_property
     def original(self) -> "NetworkPage":
         """The network this page is a page of: itself, or for a Swedish or English translation the page in the

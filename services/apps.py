@@ -7,4 +7,4 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Sparraus ja koulutukset")
 
     def ready(self):
-        from . import demo  # noqa: F401 - registers the demo content steps
+        from . import demo, demo_trainings, project_data  # noqa: F401 - demo content steps, data export

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from discussions import urls as discussion_urls
 from networks import urls as network_urls
+from services import urls as service_urls
 from workshops import urls as workshop_urls
 
 from . import views
@@ -20,6 +21,7 @@ space_patterns = [
     path("tyopajat/", include(workshop_patterns)),
     path("luvut/", include(workshop_urls.figures_patterns)),
     path("keskustelu/", include(discussion_urls)),
+    path("hankkeet/", include(service_urls.project_patterns)),
     path("hallinta/", include(network_urls.manage_patterns)),
     path("hallinta/ilmoitukset/", views.reports, name="space-reports"),
     path("hallinta/ilmoitukset/<int:report_id>/", views.decide_report, name="space-report-decide"),

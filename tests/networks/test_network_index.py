@@ -26,6 +26,10 @@ def networks(site_tree):
         "rikastajat": make_network(
             index, "Työn rikastajat", kind=NetworkPage.Kind.DEVELOPMENT, status=NetworkPage.Status.RUNNING
         ),
+        # The third kind: an internal developers' training (services).
+        "kemi": make_network(
+            index, "Kemin sisäiset kehittäjät", kind=NetworkPage.Kind.TRAINING, status=NetworkPage.Status.ENDED
+        ),
     }
 
 
@@ -36,11 +40,13 @@ def listed_titles(response):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({}, {"lean", "latu", "keva", "rikastajat"}),
+        ({}, {"lean", "latu", "keva", "rikastajat", "kemi"}),
         ({"kind": "kehittamis"}, {"rikastajat"}),
         ({"kind": "oppimis"}, {"lean", "latu", "keva"}),
+        ({"kind": "koulutus"}, {"kemi"}),
         ({"status": "kaynnissa"}, {"latu", "rikastajat"}),
         ({"status": "haku", "kind": "oppimis"}, {"lean"}),
+        ({"status": "paattynyt", "kind": "koulutus"}, {"kemi"}),
     ],
 )
 def test_filters(client, networks, query, expected):
