@@ -2,17 +2,15 @@
 
 from django.urls import path
 
-from .views import days, examples, feedback
-
-from . import project_views
+from .views import days, examples, feedback, projects
 
 # /sparraus/...: applying for sparring (signed in), the anonymous feedback link, the programme office's queue.
-sparring_patterns: list = [
+sparring_patterns = [
     path("palaute/<str:key>/", feedback.give, name="sparring-feedback"),
 ]
 
 # /oma/sparraus/...: the applicant's requests and the coach's assignments, their days and feedback.
-mine_patterns: list = [
+mine_patterns = [
     path("<int:request_id>/paivat/", days.day_list, name="sparring-days"),
     path("<int:request_id>/paivat/uusi/", days.day_new, name="sparring-day-new"),
     path("<int:request_id>/paivat/<int:day_id>/", days.day_edit, name="sparring-day-edit"),
@@ -22,10 +20,10 @@ mine_patterns: list = [
 ]
 
 # Under a training's member space: /verkostot/<network>/tila/hankkeet/...
-project_patterns: list = [
-    path("", project_views.project_list, name="space-projects"),
-    path("uusi/", project_views.project_new, name="space-project-new"),
-    path("<int:project_id>/muokkaa/", project_views.project_edit, name="space-project-edit"),
-    path("<int:project_id>/piilota/", project_views.project_hide, name="space-project-hide"),
-    path("<int:project_id>/poista/", project_views.project_delete, name="space-project-delete"),
+project_patterns = [
+    path("", projects.project_list, name="space-projects"),
+    path("uusi/", projects.project_new, name="space-project-new"),
+    path("<int:project_id>/muokkaa/", projects.project_edit, name="space-project-edit"),
+    path("<int:project_id>/piilota/", projects.project_hide, name="space-project-hide"),
+    path("<int:project_id>/poista/", projects.project_delete, name="space-project-delete"),
 ]

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.errors import ActionError
 from networks.decorators import member_required
 
-from . import projects as actions
-from .models import DevelopmentProject
-from .project_forms import ProjectForm
+from .. import projects as actions
+from ..models import DevelopmentProject
+from ..project_forms import ProjectForm
 
 
 def training_member_required(view):
