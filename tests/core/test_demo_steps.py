@@ -7,7 +7,7 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, tori, workshops and discussions in their demo modules; a new app takes an order
+# Declared by home, networks, tori, workshops, services and discussions in their demo modules; a new app takes an order
 # between them.
 APPS_STEPS = [
     ("themes", 100),
@@ -24,12 +24,16 @@ APPS_STEPS = [
     ("workshops", 400),
     ("acts", 450),
     ("top lists", 460),
+    ("services page", 470),
+    ("experts", 472),
+    ("sparring requests", 474),
+    ("coach accounts", 480),
     ("users", 500),
     ("activity", 600),
     ("discussions", 700),
     ("act in review", 820),
 ]
-USER_STEPS = {"users", "activity", "discussions", "act in review"}
+USER_STEPS = {"coach accounts", "users", "activity", "discussions", "act in review"}
 
 
 def test_the_apps_steps_run_in_their_declared_order():
@@ -44,6 +48,7 @@ def test_the_apps_steps_run_in_their_declared_order():
         "tori.json",
         "translations.json",
         "networks.json",
+        "services.json",
     ]
     assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
 
