@@ -16,9 +16,11 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -129,6 +131,7 @@ class SparringRequest(models.Model):
         verbose_name=_("hakija"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,  # a deleted account's request, and the demo's (services.demo)
         related_name="sparring_requests",
     )
     organisation = models.ForeignKey(
@@ -196,6 +199,16 @@ class SparringRequest(models.Model):
     @property
     def theme_labels(self):
         return theme_labels(self.themes)
+
+    @property
+    def participant_labels(self):
+        """Who takes part, as words for a list ("johto, esihenkilöt")."""
+        groups = (
+            (self.management_takes_part, _("johto")),
+            (self.supervisors_take_part, _("esihenkilöt")),
+            (self.staff_take_part, _("henkilöstö")),
+        )
+        return [label for takes_part, label in groups if takes_part]
 
 
 class SparringDay(models.Model):
@@ -322,3 +335,20 @@ class ServicesPage(Page):
     class Meta:
         verbose_name = _("palvelusivu")
         verbose_name_plural = _("palvelusivut")
+
+    def get_context(self, request, *args, **kwargs):
+        """The pool shown publicly: the active coaches and trainers (an expert who is both is in both lists)."""
+        context = super().get_context(request, *args, **kwargs)
+        experts = expert_pool()
+        context["coaches"] = [expert for expert in experts if expert.is_coach]
+        context["trainers"] = [expert for expert in experts if expert.is_trainer]
+        return context
+
+
+EXPERT_PHOTO = "fill-240x240"  # the rendition of an expert's photo on the services page
+
+
+def expert_pool() -> list[Expert]:
+    """The active experts with their photos' renditions: two or three queries whatever their number."""
+    photos = get_image_model().objects.prefetch_renditions(EXPERT_PHOTO)
+    return list(Expert.objects.filter(active=True).prefetch_related(Prefetch("photo", queryset=photos)))

@@ -2,15 +2,20 @@
 
 from django.urls import path
 
-from .views import days, examples, feedback, projects
+from .views import days, examples, feedback, projects, requests
 
 # /sparraus/...: applying for sparring (signed in), the anonymous feedback link, the programme office's queue.
 sparring_patterns = [
+    path("hae/", requests.apply, name="sparring-apply"),
     path("palaute/<str:key>/", feedback.give, name="sparring-feedback"),
+    path("hallinta/", requests.office, name="sparring-office"),
+    path("hallinta/<int:request_id>/", requests.decide, name="sparring-decide"),
 ]
 
 # /oma/sparraus/...: the applicant's requests and the coach's assignments, their days and feedback.
 mine_patterns = [
+    path("", requests.mine, name="sparring-mine"),
+    path("<int:request_id>/", requests.detail, name="sparring-request"),
     path("<int:request_id>/paivat/", days.day_list, name="sparring-days"),
     path("<int:request_id>/paivat/uusi/", days.day_new, name="sparring-day-new"),
     path("<int:request_id>/paivat/<int:day_id>/", days.day_edit, name="sparring-day-edit"),

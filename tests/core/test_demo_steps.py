@@ -25,13 +25,17 @@ APPS_STEPS = [
     ("workshops", 400),
     ("acts", 450),
     ("top lists", 460),
+    ("services page", 470),
+    ("experts", 472),
+    ("sparring requests", 474),
+    ("coach accounts", 480),
     ("users", 500),
     ("training participants", 520),
     ("activity", 600),
     ("discussions", 700),
     ("act in review", 820),
 ]
-USER_STEPS = {"users", "training participants", "activity", "discussions", "act in review"}
+USER_STEPS = {"coach accounts", "users", "training participants", "activity", "discussions", "act in review"}
 
 
 def test_the_apps_steps_run_in_their_declared_order():
@@ -47,6 +51,7 @@ def test_the_apps_steps_run_in_their_declared_order():
         "translations.json",
         "networks.json",
         "trainings.json",
+        "services.json",
     ]
     assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
 
