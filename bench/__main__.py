@@ -15,6 +15,8 @@ if __name__ == "__main__":
     print(flush=True)
     subprocess.call([sys.executable, "-m", "bench.tori"])  # noqa: S603
     print(flush=True)
+    subprocess.call([sys.executable, "-m", "bench.services"])  # noqa: S603
+    print(flush=True)
     subprocess.call([sys.executable, "-m", "bench.digest"])  # noqa: S603
     print(flush=True)
     # bench.fanout also starts and stops servers of its own.

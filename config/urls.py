@@ -16,7 +16,6 @@ from networks.chooser import VisibleChosenPagesView
 from networks.urls import invitation_urlpatterns, office_patterns
 from services import urls as services_urls
 from spaces import views as space_views
-from workshops.urls import programme_patterns
 
 urlpatterns = [
     # Wagtail's own sign-in would skip the second factor: everyone signs in through allauth.
@@ -42,7 +41,7 @@ urlpatterns = [
     path("tili/", include("allauth.urls")),
     # The member spaces sit under the network index's public address (the index's slug is "verkostot").
     path("verkostot/", include("spaces.urls")),
-    path("luvut/", include(programme_patterns)),
+    path("luvut/", include(services_urls.programme_patterns)),
     path("liittymispyynnot/", include(office_patterns)),
     *invitation_urlpatterns,
     path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": TranslatedSitemap}}),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import days, examples, feedback, projects, requests
+from .views import days, examples, feedback, figures, projects, requests
 
 # /sparraus/...: applying for sparring (signed in), the anonymous feedback link, the programme office's queue.
 sparring_patterns = [
@@ -31,4 +31,11 @@ project_patterns = [
     path("<int:project_id>/muokkaa/", projects.project_edit, name="space-project-edit"),
     path("<int:project_id>/piilota/", projects.project_hide, name="space-project-hide"),
     path("<int:project_id>/poista/", projects.project_delete, name="space-project-delete"),
+]
+
+# The whole programme's figures, for the programme office: /luvut/...
+programme_patterns = [
+    path("", figures.programme_page, name="programme-figures"),
+    path("osallistujat.csv", figures.programme_csv, name="programme-figures-csv"),
+    path("osallistujat.xlsx", figures.programme_xlsx, name="programme-figures-xlsx"),
 ]

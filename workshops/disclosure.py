@@ -9,13 +9,19 @@ no hidden count can be worked out:
 
 - The counts are linked by sums a reader knows. Within one table: women + men + other = those who told their
   gender, told + did not tell = participants, and likewise for the role (employees + supervisors, + managers
-  = those who told their role). Across tables, the networks' counts of a category add up to the programme's
-  plus the people counted in several networks; how many those are in all is known from the participant
-  totals, so each category gets an unknown of its own for them (the `overlap` table, never shown).
+  = those who told their role). Across tables, each link (a total and its parts: the programme and its
+  networks, a year and its services, a service and its years) says that the parts' counts of a category add
+  up to the total's plus the people counted in several parts; how many those are in all is known from the
+  participant totals, so each link and category gets an unknown of its own for them (the link's overlap
+  table, never shown). Where nobody can be in two parts (headcounts that are summed), the participant
+  totals show an overlap of 0 and the sum is exact.
 - A reader knows that a "< 5" count is 0–4 and that any other hidden count is at least 5.
 - From what is shown, each hidden count's possible range is narrowed sum by sum (interval propagation) until
   nothing changes. If a hidden count's range is one value, the smallest shown count in one of its sums is
-  hidden as well (a network's rather than the programme's), and the check runs again.
+  hidden as well (a part's rather than a total's: a network's rather than the programme's), and the check
+  runs again.
+- Tables whose hidden counts are already settled (shown as they are on other pages, e.g. the networks'
+  own figures) are never hidden more: the tables around them are protected instead.
 - Counts that no hiding could protect (a network with no participants has only zeros) are left as they are.
 
 The number of participants is always shown: facilitators see it, and they mark who attended anyway.
@@ -67,18 +73,26 @@ class Suppressed(Enum):
         return gettext("salattu")
 
 
-def suppress(tables, programme=None):
+def suppress(tables, programme=None, links=(), settled=None):
     """The counts to hide: {table key: {cell: Suppressed}} for `tables` ({key: PeopleFigures}).
 
-    `programme` is the key of the table whose counts the others add up to (each person counted once), or
-    None when the tables are not linked (one network alone). Each table is first protected on its own, then
-    all of them together: most of the work is within a table, and its small sums are quick to check.
+    `links` are the sums across tables that a reader knows: [(total key, [part keys])], the parts' people adding
+    up to the total's plus those counted in several parts. `programme` is the key of a table that all the
+    others add up to (the same as links=[(programme, [every other key])]); neither: the tables are not linked
+    (one network alone). `settled` ({table key: {cell: Suppressed}}) are tables whose hidden counts were
+    decided elsewhere: kept as they are, never hidden more. Each table is first protected on its own, then all
+    of them together: most of the work is within a table, and its small sums are quick to check.
     """
-    hidden = {}
+    settled = settled or {}
+    links = list(links)
+    if programme is not None:
+        links.append((programme, [table for table in tables if table != programme]))
+    hidden = {(table, cell): reason for table, cells in settled.items() for cell, reason in cells.items()}
     for table, people in tables.items():
-        hidden.update(_protect(_System({table: people}), {}))
-    if programme is not None and len(tables) > 1:
-        hidden = _protect(_System(tables, programme), hidden)
+        if table not in settled:
+            hidden.update(_protect(_System({table: people}), {}))
+    if any(parts for _total, parts in links):
+        hidden = _protect(_System(tables, links, frozen=set(settled)), hidden)
     result = {table: {} for table in tables}
     for (table, cell), reason in hidden.items():
         result[table][cell] = reason
@@ -88,11 +102,12 @@ def suppress(tables, programme=None):
 def _protect(system, hidden):
     """`hidden` ({variable: Suppressed}) with the system's small counts, and more counts hidden until none
     of them can be worked out exactly, unless nothing could protect it."""
-    hidden = {**hidden, **{key: Suppressed.SMALL for key in system.cells if system.values[key] < SMALL_COUNT}}
-    hopeless = set(system.exposed({key: system.reason(key) for key in system.cells}))
+    free = [key for key in system.cells if key[0] not in system.frozen]
+    hidden = {**hidden, **{key: Suppressed.SMALL for key in free if system.values[key] < SMALL_COUNT}}
+    hopeless = set(system.exposed({**hidden, **{key: system.reason(key) for key in free}}))
     while True:
         exposed = [key for key in system.exposed(hidden) if key not in hopeless]
-        shown = [key for key in system.cells if key not in hidden]
+        shown = [key for key in free if key not in hidden]
         if not exposed or not shown:
             return hidden
         nearby = [key for key in shown if any(system.linked(key, cell) for cell in exposed)]
@@ -102,8 +117,9 @@ def _protect(system, hidden):
 class _System:
     """The counts of the tables as variables, and the sums that link them."""
 
-    def __init__(self, tables, programme=None):
-        self.programme = programme
+    def __init__(self, tables, links=(), frozen=frozenset()):
+        self.frozen = frozen  # tables whose counts may not be hidden more
+        self.totals = {total for total, parts in links if parts}
         self.values = {}
         self.cells = []  # the counts that may be hidden, in a stable order
         self.fixed = set()  # always shown
@@ -111,17 +127,18 @@ class _System:
         self.sums = []  # each a list of (sign, variable) adding up to zero
         for table, people in tables.items():
             self._add_table(table, {cell: getattr(people, cell) for cell in (*CELLS, TOTAL)})
-        self.ceiling = max((self.values[key] for key in self.fixed), default=0)
-        networks = [table for table in tables if table != programme]
-        if programme is not None and networks:
-            overlap = {
-                cell: sum(self.values[(table, cell)] for table in networks) - self.values[(programme, cell)]
+        for number, (total, parts) in enumerate(links):
+            if not parts:
+                continue
+            overlap = (OVERLAP, number)
+            values = {
+                cell: sum(self.values[(part, cell)] for part in parts) - self.values[(total, cell)]
                 for cell in (*CELLS, TOTAL)
             }
-            self._add_table(OVERLAP, overlap, unknown=True)
+            self._add_table(overlap, values, unknown=True)
             for cell in CELLS:
-                terms = [(1, (table, cell)) for table in networks]
-                self.sums.append([*terms, (-1, (programme, cell)), (-1, (OVERLAP, cell))])
+                terms = [(1, (part, cell)) for part in parts]
+                self.sums.append([*terms, (-1, (total, cell)), (-1, (overlap, cell))])
         self.order = {key: position for position, key in enumerate(self.cells)}
         self.sums_of = {}
         for number, terms in enumerate(self.sums):
@@ -146,9 +163,9 @@ class _System:
         return Suppressed.SMALL if self.values[key] < SMALL_COUNT else Suppressed.SECONDARY
 
     def cost(self, key):
-        """Which shown count to hide first: a network's before the programme's (the figures the programme
-        reports), then the smallest."""
-        return (key[0] == self.programme, self.values[key], self.order[key])
+        """Which shown count to hide first: a part's before a total's (a network's before the programme's: the
+        totals are the figures the programme reports), then the smallest."""
+        return (key[0] in self.totals, self.values[key], self.order[key])
 
     def linked(self, a, b):
         """Do counts `a` and `b` appear in one sum?"""
@@ -164,13 +181,13 @@ class _System:
         ranges = {}
         for key, value in self.values.items():
             if key in self.unknown:
-                ranges[key] = (0, self.values[(OVERLAP, TOTAL)])
+                ranges[key] = (0, self.values[(key[0], TOTAL)])
             elif key not in hidden:
                 ranges[key] = (value, value)
             elif hidden[key] is Suppressed.SMALL:
-                ranges[key] = (0, SMALL_COUNT - 1)
-            else:
-                ranges[key] = (SMALL_COUNT, self.ceiling)
+                ranges[key] = (0, min(SMALL_COUNT - 1, self.values[(key[0], TOTAL)]))
+            else:  # no count is above its table's participants
+                ranges[key] = (SMALL_COUNT, self.values[(key[0], TOTAL)])
         # Narrow sum by sum; a narrowed variable puts its other sums back in line, until nothing changes.
         pending = list(range(len(self.sums)))
         queued = set(pending)

@@ -205,11 +205,12 @@ class WorkshopAttendance:
 
 @dataclass(frozen=True)
 class NetworkRow:
-    """One network in the programme's figures."""
+    """One network in the programme's figures (a training too: NetworkPage.Kind.TRAINING)."""
 
     pk: int
     title: str
     slug: str
+    kind: str
     people: PeopleFigures
     workshops_held: int
 
@@ -235,6 +236,17 @@ class ProgrammeFigures:
     networks: list[NetworkRow] = field(default_factory=list)
     workshops: list[WorkshopAttendance] = field(default_factory=list)
     computed: datetime | None = None
+    # Who attended what, for figures that split the programme in other ways (services.figures: per year and
+    # per service): {workshop id: user ids}, {user id: (gender, role category)}, and each participant's
+    # organisations in the networks they attended (organisations_in).
+    attendees: dict[int, set[int]] = field(default_factory=dict)
+    people_of: dict[int, tuple[str, str]] = field(default_factory=dict)
+    memberships: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def organisations_in(self, network_id: int, user_id: int) -> set[int]:
+        """The participant's organisation in the network (its membership's), as a set: empty without one."""
+        organisation_id = self.memberships.get((network_id, user_id))
+        return {organisation_id} if organisation_id else set()
 
     @property
     def workshops_held(self) -> int:
@@ -307,9 +319,9 @@ def _attendance(workshops, networks, now):
 
 def _participants(workshops, attendance):
     """The people who attended one of `attendance`'s workshops: ({user id: (gender, role)},
-    {network id: set of user ids}). One query."""
+    {network id: set of user ids}, {workshop id: set of user ids}). One query."""
     network_of = {workshop.pk: workshop.network_id for workshop in attendance}
-    people, in_network = {}, defaultdict(set)
+    people, in_network, in_workshop = {}, defaultdict(set), defaultdict(set)
     rows = Registration.objects.filter(attended=True, workshop__in=workshops.values("pk")).values_list(
         "workshop_id", "user_id", "user__gender", "user__role_category"
     )
@@ -319,7 +331,8 @@ def _participants(workshops, attendance):
             continue
         people[user_id] = (gender, role)
         in_network[network_id].add(user_id)
-    return people, in_network
+        in_workshop[workshop_id].add(user_id)
+    return people, in_network, in_workshop
 
 
 def _membership_organisations(networks, workshops):
@@ -345,7 +358,7 @@ def network_figures(network: NetworkPage) -> NetworkFigures:
     now = timezone.now()
     workshops = WorkshopPage.objects.live().child_of(network)
     attendance = _attendance(workshops, {network.path: (network.pk, network.title)}, now)
-    people, _in_network = _participants(workshops, attendance)
+    people, _in_network, _in_workshop = _participants(workshops, attendance)
     memberships = _membership_organisations([network.pk], workshops)
 
     def organisations_of(user_id: int) -> set[int]:
@@ -355,10 +368,10 @@ def network_figures(network: NetworkPage) -> NetworkFigures:
     return NetworkFigures(network, count_people(people, organisations_of), attendance, now)
 
 
-def programme_networks() -> list[tuple[int, str, str, str]]:
-    """The programme's networks (NetworkPage.objects.programme(): each once, whatever its translations) as
-    [(id, path, title, slug)] by title."""
-    rows = NetworkPage.objects.programme().values_list("pk", "path", "title", "slug")
+def programme_networks() -> list[tuple[int, str, str, str, str]]:
+    """The programme's networks (NetworkPage.objects.programme(): each once, whatever its translations; the
+    trainings too) as [(id, path, title, slug, kind)] by title."""
+    rows = NetworkPage.objects.programme().values_list("pk", "path", "title", "slug", "kind")
     return sorted(rows, key=lambda network: (network[2].casefold(), network[0]))
 
 
@@ -370,25 +383,26 @@ def workshops_held() -> int:
 
 
 def programme_figures() -> ProgrammeFigures:
-    """ProgrammeFigures of every live, public network: four queries (PageQuerySet.public() is one)."""
+    """ProgrammeFigures of every live, public network (the trainings too: a training's days are workshops; the
+    figures per service are services.figures'): four queries (PageQuerySet.public() is one)."""
     now = timezone.now()
     networks = programme_networks()
-    by_path = {path: (pk, title) for pk, path, title, _slug in networks}
+    by_path = {path: (pk, title) for pk, path, title, _slug, _kind in networks}
     workshops = WorkshopPage.objects.live()
     attendance = _attendance(workshops, by_path, now)
-    people, in_network = _participants(workshops, attendance)
+    people, in_network, in_workshop = _participants(workshops, attendance)
     memberships = _membership_organisations([pk for pk, *_rest in networks], workshops)
-
-    def organisations_in(network_id: int, user_id: int) -> set[int]:
-        organisation_id = memberships.get((network_id, user_id))
-        return {organisation_id} if organisation_id else set()
+    figures = ProgrammeFigures(
+        PeopleFigures(), computed=now, attendees=in_workshop, people_of=people, memberships=memberships
+    )
+    organisations_in = figures.organisations_in
 
     held: defaultdict[int, int] = defaultdict(int)
     for workshop in attendance:
         held[workshop.network_id] += workshop.held
     rows = []
     networks_of: defaultdict[int, set[int]] = defaultdict(set)
-    for pk, _path, title, slug in networks:
+    for pk, _path, title, slug, kind in networks:
         members = in_network.get(pk, set())
         for user_id in members:
             networks_of[user_id].add(pk)
@@ -397,6 +411,7 @@ def programme_figures() -> ProgrammeFigures:
                 pk=pk,
                 title=title,
                 slug=slug,
+                kind=kind,
                 people=count_people({u: people[u] for u in members}, partial(organisations_in, pk)),
                 workshops_held=held[pk],
             )
@@ -407,7 +422,10 @@ def programme_figures() -> ProgrammeFigures:
 
     order = {pk: position for position, (pk, *_rest) in enumerate(networks)}
     attendance.sort(key=lambda workshop: order[workshop.network_id])  # by network, then by time (stable)
-    return ProgrammeFigures(count_people(people, all_organisations_of), rows, attendance, now)
+    figures.people = count_people(people, all_organisations_of)
+    figures.networks = rows
+    figures.workshops = attendance
+    return figures
 
 
 def network_breakdown(network: NetworkPage, people: PeopleFigures) -> Breakdown:
@@ -418,3 +436,10 @@ def network_breakdown(network: NetworkPage, people: PeopleFigures) -> Breakdown:
     if network.pk in breakdowns:
         return breakdowns[network.pk]
     return Breakdown(people, suppress({network.pk: people})[network.pk])
+
+
+def workshop_participants() -> int:
+    """For the front page's key figures: the people marked attended at a live, public workshop, each once
+    however many workshops they attended. One query (and PageQuerySet.public()'s)."""
+    workshops = WorkshopPage.objects.live().public().values("pk")
+    return Registration.objects.filter(attended=True, workshop__in=workshops).values("user").distinct().count()

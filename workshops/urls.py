@@ -1,6 +1,6 @@
 """A network's workshops in its member space (under /verkostot/<network>/tila/tyopajat/, composed in
-spaces.urls, which also serves one workshop's page), its public calendar, and the programme's participant
-figures."""
+spaces.urls, which also serves one workshop's page), its public calendar, and a network's participant figures
+(the whole programme's are services.urls')."""
 
 from django.urls import path
 
@@ -34,11 +34,4 @@ figures_patterns = [
 calendar_patterns = [
     path("tyopajat.ics", calendar.network_feed, name="network-calendar"),
     path("tyopajat/<int:workshop_id>.ics", calendar.workshop_event, name="workshop-calendar"),
-]
-
-# The whole programme, for the programme office: /luvut/...
-programme_patterns = [
-    path("", figures.programme_page, name="programme-figures"),
-    path("osallistujat.csv", figures.programme_csv, name="programme-figures-csv"),
-    path("osallistujat.xlsx", figures.programme_xlsx, name="programme-figures-xlsx"),
 ]

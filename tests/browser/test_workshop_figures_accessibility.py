@@ -1,10 +1,11 @@
 """axe in real Chromium finds no serious or critical violation on the participant figures pages: a network's
-(for its facilitator) and the whole programme's (for the programme office)."""
+(for its facilitator) and the whole programme's (for the programme office), with its services per year."""
 
 import pytest
 from django.urls import reverse
 
-from networks.models import NetworkPage
+from networks.models import NetworkPage, Organisation
+from services.models import SparringDay, SparringRequest
 from tests.browser.test_accessibility import scan
 from tests.browser.test_space_accessibility import sign_in
 from tests.factories import make_membership, make_organisation, make_user
@@ -27,9 +28,36 @@ def attendances_in(network):
             Registration.objects.create(workshop=workshop, user=user, response="yes", attended=True)
 
 
+def sparring_days():
+    """Two logged sparring days of an accepted request, in two years."""
+    request = SparringRequest.objects.create(
+        organisation=Organisation.objects.first(),
+        unit="Perusturva",
+        contact_name="Maija Meikäläinen",
+        contact_email="maija@example.fi",
+        goals="Yhteinen toimintakulttuuri.",
+        days_requested=2,
+        year=2025,
+        status=SparringRequest.Status.ACCEPTED,
+        days_granted=2,
+    )
+    for year, (women, men) in ((2024, (9, 3)), (2025, (14, 6))):
+        SparringDay.objects.create(
+            request=request,
+            date=f"{year}-05-02",
+            participants=women + men,
+            women=women,
+            men=men,
+            employees=women,
+            supervisors=men,
+            report="Päivä pidettiin.",
+        )
+
+
 def test_figures_pages_pass_axe(live_server, demo_site, page):
     network = NetworkPage.objects.live().get(locale__language_code="fi", slug="lean")
     attendances_in(network)
+    sparring_days()
     facilitator = make_membership(network, make_user("fasilitaattori@example.fi"), "facilitator").user
     staff = make_user("ohjelmatoimisto@example.fi", is_staff=True)
 
@@ -45,6 +73,7 @@ def test_figures_pages_pass_axe(live_server, demo_site, page):
     response = page.goto(live_server.url + reverse("programme-figures"))
     assert response.status == 200
     assert network.title in page.content()
+    assert "Palvelut vuosittain" in page.content() and "Palvelut vuonna 2024" in page.content()
     scan(page, failures, "programme figures")
 
     assert not failures, failures

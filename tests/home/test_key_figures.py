@@ -6,6 +6,20 @@ from networks.models import Membership, NetworkPage
 from tests.factories import make_network, make_organisation, make_workshop
 from workshops.models import WorkshopPage
 
+# The key figures of an empty programme (the sparring days and trainings: tests/services/test_figures.py).
+NONE = {
+    "contacts": 0,
+    "organisations": 0,
+    "participants": 0,
+    "sparring_days": 0,
+    "trainings": 0,
+    "development_networks": 0,
+    "learning_networks": 0,
+    "members": 0,
+    "workshops_held": 0,
+    "acts": 0,
+}
+
 
 def test_key_figures_follow_the_data(client, site_tree):
     home, index = site_tree
@@ -19,9 +33,9 @@ def test_key_figures_follow_the_data(client, site_tree):
     Membership.objects.create(user=user, network=lean, organisation=sipoo)
     Membership.objects.create(user=user, network=latu, organisation=sipoo)
 
-    assert key_figures() == {"networks": 2, "organisations": 3, "members": 1, "workshops_held": 2, "acts": 0}
+    assert key_figures() == {**NONE, "learning_networks": 2, "organisations": 3, "members": 1, "workshops_held": 2}
     response = client.get(home.url)
-    assert response.context["figures"]["networks"] == 2
+    assert response.context["figures"]["learning_networks"] == 2
 
     # The figures change with the data: a new member, an ended membership, a network taken down.
     other = get_user_model().objects.create_user("bertta@example.fi", "x")
@@ -30,7 +44,7 @@ def test_key_figures_follow_the_data(client, site_tree):
     Membership.objects.filter(user=other).update(left="2026-01-01")
     assert key_figures()["members"] == 1
     latu.unpublish()
-    assert key_figures() == {"networks": 1, "organisations": 2, "members": 1, "workshops_held": 2, "acts": 0}
+    assert key_figures() == {**NONE, "learning_networks": 1, "organisations": 2, "members": 1, "workshops_held": 2}
 
 
 def test_home_page_shows_the_figures(client, site_tree):
@@ -56,4 +70,4 @@ def test_a_translated_network_and_its_workshops_count_once(client, site_tree):
 
     assert NetworkPage.objects.live().count() == 3
     assert WorkshopPage.objects.live().count() == 3
-    assert key_figures() == {"networks": 1, "organisations": 1, "members": 0, "workshops_held": 1, "acts": 0}
+    assert key_figures() == {**NONE, "learning_networks": 1, "organisations": 1, "workshops_held": 1}

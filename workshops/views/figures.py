@@ -1,5 +1,6 @@
-"""Participant figures: a network's for its facilitators (and the programme office), the whole programme's for
-the programme office only; each as a page with charts and tables, a CSV file and an XLSX workbook.
+"""Participant figures: a network's for its facilitators (and the programme office), as a page with charts and
+tables, a CSV file and an XLSX workbook; and the pieces the whole programme's page reuses (services.views.figures,
+which adds the services' figures to it).
 
 The gender and role breakdown (the ESR figures) is only ever computed for the programme office: a
 facilitator's page and downloads have no trace of it. How the figures are counted is in workshops.figures,
@@ -14,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.charts import BarChart
-from networks.decorators import facilitator_required, staff_required
+from networks.decorators import facilitator_required
 
 from .. import exports
 from ..disclosure import Suppressed
-from ..figures import PROGRAMME, format_percentage, network_breakdown, programme_figures
+from ..figures import format_percentage, network_breakdown
 from ..figures import network_figures as compute_network_figures
 
 
@@ -149,32 +150,3 @@ def network_figures_csv(request, access):
 def network_figures_xlsx(request, access):
     tables = exports.network_tables(*_network(access))
     return exports.xlsx_response(tables, download_name(access.network.slug))
-
-
-@require_safe
-@staff_required
-def programme_page(request):
-    figures = programme_figures()
-    breakdown = figures.breakdowns[PROGRAMME]
-    context = {
-        "figures": figures,
-        "summary": figures.summary(),
-        "breakdown": breakdown_rows(breakdown),
-        "network_rows": [network_row(row, figures.breakdowns[row.pk]) for row in figures.networks],
-        "charts": [networks_chart(figures.networks), gender_chart(breakdown), role_chart(breakdown)],
-    }
-    return TemplateResponse(request, "workshops/figures/programme.html", context)
-
-
-@require_safe
-@never_cache
-@staff_required
-def programme_csv(request):
-    return exports.csv_response(exports.programme_tables(programme_figures()), download_name("ohjelma"))
-
-
-@require_safe
-@never_cache
-@staff_required
-def programme_xlsx(request):
-    return exports.xlsx_response(exports.programme_tables(programme_figures()), download_name("ohjelma"))
