@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tori.models import Sector
-from workshops.feedback_results import GRADE_LABELS
-from workshops.forms.feedback import DONT_KNOW, agreement_or_none
+from workshops.forms.feedback import DONT_KNOW, agreement_or_none, overall_grade_field
 from workshops.models import Feedback
 
 from .days import DAY_FIELDS, DayInput
@@ -94,17 +93,7 @@ def day_initial(day: SparringDay) -> dict[str, object]:
 class FeedbackForm(forms.Form):
     """The anonymous feedback on a sparring day: the overall grade, one statement and free text."""
 
-    overall = forms.TypedChoiceField(
-        label=_("Kokonaisarvio sparrauspäivästä"),
-        help_text=_("1 = heikko, 5 = erinomainen."),
-        choices=list(GRADE_LABELS.items()),
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Valitse kokonaisarvio asteikolla 1–5."),
-            "invalid_choice": _("Valitse kokonaisarvio asteikolla 1–5."),
-        },
-    )
+    overall = overall_grade_field(_("Kokonaisarvio sparrauspäivästä"))
     useful = forms.TypedChoiceField(
         label=SparringFeedback._meta.get_field("useful").verbose_name,
         choices=[*Feedback.Agreement.choices, (DONT_KNOW, _("En osaa sanoa"))],

@@ -16,9 +16,10 @@ def agreement_or_none(value):
     return None if value == DONT_KNOW else int(value)
 
 
-class FeedbackForm(forms.Form):
-    overall = forms.TypedChoiceField(
-        label=_("Kokonaisarvio työpajasta"),
+def overall_grade_field(label):
+    """The overall grade 1–5 as radio buttons: a workshop's, and a sparring day's (services)."""
+    return forms.TypedChoiceField(
+        label=label,
         help_text=_("1 = heikko, 5 = erinomainen."),
         choices=list(GRADE_LABELS.items()),
         coerce=int,
@@ -28,6 +29,10 @@ class FeedbackForm(forms.Form):
             "invalid_choice": _("Valitse kokonaisarvio asteikolla 1–5."),
         },
     )
+
+
+class FeedbackForm(forms.Form):
+    overall = overall_grade_field(_("Kokonaisarvio työpajasta"))
     comment = forms.CharField(
         label=_("Vapaa palaute"),
         help_text=_(
