@@ -21,6 +21,7 @@ import random
 import time
 from collections import defaultdict
 from typing import NamedTuple
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -65,6 +66,16 @@ class ScopeRequest:
     def __init__(self, scope, cookies):
         self.META = {"HTTP_ACCEPT_LANGUAGE": scope_header(scope, b"accept-language")}
         self.COOKIES = cookies
+
+
+def socket_language(scope, cookies):
+    """The language the socket's errors are written in: that of the page that opened it (`?lang=`, which the room's
+    page adds), else Django's negotiation. A browser's WebSocket handshake may carry another Accept-Language than
+    its pages' requests, and the page's language is the one the person reads."""
+    asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
+    if asked in dict(settings.LANGUAGES):
+        return asked
+    return translation.get_language_from_request(ScopeRequest(scope, cookies), check_path=False)
 
 
 class Arrival(NamedTuple):
@@ -199,7 +210,7 @@ class DiscussionConsumer(LoggedSocket, AsyncWebsocketConsumer):
     async def connect(self):
         started = time.monotonic()
         cookies = parse_cookie(scope_header(self.scope, b"cookie"))
-        self.language = translation.get_language_from_request(ScopeRequest(self.scope, cookies), check_path=False)
+        self.language = socket_language(self.scope, cookies)
         self.access_lost = False
         self.session_key = cookies.get(settings.SESSION_COOKIE_NAME)
         await self.accept()
