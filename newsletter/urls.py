@@ -1,0 +1,3 @@
+"""The newsletter's public addresses, under /uutiskirje/ (config/urls.py)."""
+
+urlpatterns: list = []
