@@ -1,10 +1,11 @@
 """The sparring days a coach delivers: who sees them, logging and correcting a day, and the day's anonymous
 feedback (docs/services.md, "Sparring days").
 
-- A request's days are seen by its applicant, its assigned coach and the programme office (`can_view`); to
-  anyone else the request does not exist. Only the assigned coach (the accepted request's `coach`, whose
-  `Expert.user` is the person) logs and corrects days: the office sees them but does not log in a coach's
-  name, and the applicant sees the days, their reports and outcomes but not the feedback.
+- A request's days are seen by its applicant, its assigned coach and the programme office
+  (`services.requests.visible_requests`); to anyone else the request does not exist. Only the assigned coach
+  (the accepted request's `coach`, whose `Expert.user` is the person) logs and corrects days: the office sees
+  them but does not log in a coach's name, and the applicant sees the days, their reports and outcomes but not
+  the feedback.
 - A day is refused, with nothing stored, unless the request is accepted, the date is neither in the future
   (Helsinki time) nor before the request was accepted nor a date already logged, the days stay within
   `days_granted`, the headcounts add up (`check_day`), a place is given unless the day was online and the
@@ -62,13 +63,6 @@ class FeedbackFull(FeedbackRefused):
 def is_assigned_coach(user: User, sparring: SparringRequest) -> bool:
     """Is the person the request's coach (the coach's account)? Reads `sparring.coach`: select it along."""
     return user.is_authenticated and sparring.coach is not None and sparring.coach.user_id == user.pk
-
-
-def can_view(user: User, sparring: SparringRequest) -> bool:
-    """May the person see the request's days: its applicant, its assigned coach, or the programme office."""
-    return user.is_authenticated and (
-        user.is_staff or sparring.applicant_id == user.pk or is_assigned_coach(user, sparring)
-    )
 
 
 def log_refusal(user: User, sparring: SparringRequest) -> ActionError | None:

@@ -10,7 +10,7 @@ workshop's average would reveal the answers of a workshop that has too few to sh
 computed in the database, in a fixed number of queries whatever the number of answers.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -75,13 +75,12 @@ class Question:
 
 
 @dataclass
-class WorkshopResults:
-    """`closure` is None while feedback is open; `count` is None unless the results are shown."""
+class FeedbackResults:
+    """What every feedback's results hold (a workshop's, a sparring day's): `count` is None unless the results are
+    shown; the comments are without names, in alphabetical order (`alphabetical`)."""
 
-    closure: FeedbackClosure | None = None
     count: int | None = None
     overall: Question | None = None
-    statements: list[Question] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
     @property
@@ -91,6 +90,59 @@ class WorkshopResults:
     @property
     def min_answers(self) -> int:
         return FEEDBACK_MIN_ANSWERS
+
+
+@dataclass
+class WorkshopResults(FeedbackResults):
+    """`closure` is None while feedback is open."""
+
+    closure: FeedbackClosure | None = None
+    statements: list[Question] = field(default_factory=list)
+
+
+def scale_aggregates(key: str, dont_know: bool = False) -> dict[str, Aggregate]:
+    """The aggregates of one 1–5 question `key`: `<key>_<grade>` counts, `<key>_average` and, for a statement,
+    `<key>_dont_know` (the unanswered "en osaa sanoa")."""
+    aggregates: dict[str, Aggregate] = {f"{key}_average": Avg(key)}
+    if dont_know:
+        aggregates[f"{key}_dont_know"] = Count("pk", filter=Q(**{f"{key}__isnull": True}))
+    for grade in GRADES:
+        aggregates[f"{key}_{grade}"] = Count("pk", filter=Q(**{key: grade}))
+    return aggregates
+
+
+def overall_question(figures: Mapping[str, int | float | Decimal | None]) -> Question:
+    """The overall grade's results (from `scale_aggregates("overall")`), with its chart."""
+    question = Question(
+        key="overall",
+        label=_("Kokonaisarvio"),
+        counts={grade: int(figures[f"overall_{grade}"] or 0) for grade in GRADES},
+        average=as_float(figures["overall_average"]),
+    )
+    question.chart = distribution_chart(
+        question, GRADE_LABELS, _("Kokonaisarvioiden jakauma (1 = heikko, 5 = erinomainen)")
+    )
+    return question
+
+
+def statement_question(figures: Mapping[str, int | float | Decimal | None], key: str, label: str) -> Question:
+    """One agreement statement's results (from `scale_aggregates(key, dont_know=True)`), with its chart."""
+    question = Question(
+        key=key,
+        label=label,
+        counts={grade: int(figures[f"{key}_{grade}"] or 0) for grade in GRADES},
+        average=as_float(figures[f"{key}_average"]),
+        dont_know=int(figures[f"{key}_dont_know"] or 0),
+    )
+    question.chart = distribution_chart(
+        question, dict(Feedback.Agreement.choices), _("Vastausten jakauma: %(statement)s") % {"statement": label}
+    )
+    return question
+
+
+def alphabetical(comments: Iterable[str]) -> list[str]:
+    """Free-text comments in an order that says nothing of who answered when (answers have no names)."""
+    return sorted(comments, key=lambda comment: (comment.casefold(), comment))
 
 
 def distribution_chart(question: Question, labels: Mapping[int, Label], title: str) -> BarChart:
@@ -113,47 +165,21 @@ def workshop_results(workshop: WorkshopPage, closure: FeedbackClosure | None) ->
     feedback is open, and below the threshold, nothing is filled in — not the number of answers either."""
     if closure is None:
         return WorkshopResults()
-    aggregates: dict[str, Aggregate] = {"count": Count("pk"), "overall_average": Avg("overall")}
-    for grade in GRADES:
-        aggregates[f"overall_{grade}"] = Count("pk", filter=Q(overall=grade))
+    aggregates: dict[str, Aggregate] = {"count": Count("pk"), **scale_aggregates("overall")}
     for key in Feedback.STATEMENTS:
-        aggregates[f"{key}_average"] = Avg(key)
-        aggregates[f"{key}_dont_know"] = Count("pk", filter=Q(**{f"{key}__isnull": True}))
-        for grade in GRADES:
-            aggregates[f"{key}_{grade}"] = Count("pk", filter=Q(**{key: grade}))
+        aggregates.update(scale_aggregates(key, dont_know=True))
     figures = Feedback.objects.filter(workshop=workshop).aggregate(**aggregates)
 
     if not is_shown(closure, figures["count"]):
         return WorkshopResults(closure=closure)
-    results = WorkshopResults(closure=closure, count=figures["count"])
-
-    results.overall = Question(
-        key="overall",
-        label=_("Kokonaisarvio"),
-        counts={grade: figures[f"overall_{grade}"] for grade in GRADES},
-        average=as_float(figures["overall_average"]),
-    )
-    results.overall.chart = distribution_chart(
-        results.overall, GRADE_LABELS, _("Kokonaisarvioiden jakauma (1 = heikko, 5 = erinomainen)")
-    )
-    agreement_labels = dict(Feedback.Agreement.choices)
-    for key, label in Feedback.STATEMENTS.items():
-        question = Question(
-            key=key,
-            label=str(label),
-            counts={grade: figures[f"{key}_{grade}"] for grade in GRADES},
-            average=as_float(figures[f"{key}_average"]),
-            dont_know=figures[f"{key}_dont_know"],
-        )
-        question.chart = distribution_chart(
-            question, agreement_labels, _("Vastausten jakauma: %(statement)s") % {"statement": label}
-        )
-        results.statements.append(question)
-
-    # Without names (answers have none), in an order that says nothing of who answered when: alphabetical.
     comments = Feedback.objects.filter(workshop=workshop).exclude(comment="").values_list("comment", flat=True)
-    results.comments = sorted(comments, key=lambda comment: (comment.casefold(), comment))
-    return results
+    return WorkshopResults(
+        closure=closure,
+        count=figures["count"],
+        overall=overall_question(figures),
+        statements=[statement_question(figures, key, str(label)) for key, label in Feedback.STATEMENTS.items()],
+        comments=alphabetical(comments),
+    )
 
 
 @dataclass

@@ -2,7 +2,7 @@
 the coach's log form for a new day and for correcting one, and the day's feedback results and closing.
 
 Every page needs signing in. A request is found only for its applicant, its assigned coach and the office
-(services.days.can_view); for anyone else its id is 404. The rules are services.days'; these views translate
+(services.requests.visible_requests); for anyone else its id is 404. The rules are services.days'; these views translate
 its refusals. Each page runs a fixed number of queries whatever the number of days and answers.
 """
 
@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,16 +27,13 @@ from .. import days as actions
 from ..day_forms import DayForm, day_initial
 from ..feedback_results import day_results
 from ..models import SparringDay, SparringRequest
+from ..requests import visible_requests
 
 
 def visible_request(request, request_id) -> SparringRequest:
     """The request, if the person may see its days; else 404, so that others' requests are not revealed."""
-    sparring = get_object_or_404(
-        SparringRequest.objects.select_related("coach", "organisation", "applicant"), pk=request_id
-    )
-    if not actions.can_view(request.user, sparring):
-        raise Http404
-    return sparring
+    visible = visible_requests(request.user).select_related("coach", "organisation", "applicant")
+    return get_object_or_404(visible, pk=request_id)
 
 
 def request_day(sparring, day_id) -> SparringDay:

@@ -16,6 +16,7 @@ from core.errors import ActionError
 from networks.decorators import staff_required
 
 from .. import requests as actions
+from ..days import is_assigned_coach
 from ..models import SparringRequest
 from ..request_forms import DECISION_ERROR_FIELDS, ERROR_FIELDS, ApplyForm, DecisionForm
 
@@ -93,7 +94,7 @@ def detail(request, request_id):
         "services/requests/detail.html",
         {
             "sparring_request": sparring_request,
-            "is_coach": sparring_request.coach is not None and sparring_request.coach.user_id == request.user.pk,
+            "is_coach": is_assigned_coach(request.user, sparring_request),
         },
     )
 
