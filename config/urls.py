@@ -35,6 +35,8 @@ urlpatterns = [
     path("sparraus/", include(services_urls.sparring_patterns)),
     # The one-step unsubscribe link of notice e-mails (RFC 8058; notices.unsubscribe).
     path("ilmoitukset/", include("notices.unsubscribe_urls")),
+    # Public events: the cancel link of a registration, the organiser's list of registrations (events.views).
+    path("ilmoittautumiset/", include("events.urls")),
     # The newsletter: subscribing and its confirmation, unsubscribing (RFC 8058), each issue's web version.
     path("uutiskirje/", include("newsletter.urls")),
     # Accounts: our profile, data download and deletion, then allauth (sign-in, sign-up, e-mail,

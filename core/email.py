@@ -38,6 +38,8 @@ class Email:
     html: str
     headers: dict[str, str] = field(default_factory=dict)
     reply_to: list[str] = field(default_factory=list)
+    # (file name, text content, MIME type), e.g. an event's .ics: plain data, as the task worker gets it.
+    attachments: list[tuple[str, str, str]] = field(default_factory=list)
 
     def message(self, connection=None) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
@@ -50,6 +52,8 @@ class Email:
             connection=connection,
         )
         message.attach_alternative(self.html, "text/html")
+        for name, content, mimetype in self.attachments:
+            message.attach(name, content, mimetype)
         return message
 
 
@@ -84,16 +88,21 @@ def language_of_address(address: str) -> str | None:
 
 
 def send_templated_email(
-    recipients: Iterable[str], template_name: str, context: Mapping[str, Any], reply_to: Iterable[str] | None = None
+    recipients: Iterable[str],
+    template_name: str,
+    context: Mapping[str, Any],
+    reply_to: Iterable[str] | None = None,
+    attachments: Iterable[tuple[str, str, str]] | None = None,
 ) -> None:
     """Queues `email/<template_name>.txt` to bare addresses on commit, in the active language; with `reply_to` (a
-    list of addresses), answers go there instead of to the site's no-reply sender. For people with an account use
-    `send_to_users`, which writes to each in their own language."""
+    list of addresses), answers go there instead of to the site's no-reply sender; `attachments` are (file name,
+    text, MIME type). For people with an account use `send_to_users`, which writes to each in their own language."""
     reply = list(reply_to or [])
+    files = list(attachments or [])
     emails = []
     for address in (address for address in recipients if address):
         subject, text, html = render_email(template_name, context)
-        emails.append(Email(to=address, subject=subject, text=text, html=html, reply_to=reply))
+        emails.append(Email(to=address, subject=subject, text=text, html=html, reply_to=reply, attachments=files))
     queue(emails)
 
 

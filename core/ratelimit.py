@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 
@@ -80,6 +81,16 @@ class RateLimit:
 
     def reset(self, *parts: object) -> None:
         cache.delete(self.key(*parts))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the browser behind a request, to key a limit per client: the last entry of X-Forwarded-For
+    when the request came through the reverse proxy (nginx appends the address it saw; entries before it are the
+    client's own say), else the peer address (`make run`)."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def cooldown(last: datetime | None, seconds: float, now: datetime, reason: str | Promise | None = None) -> None:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Tapahtumat")
+
+    def ready(self):
+        # Connects the receiver that gives freed places when an event is published, and registers the demo content;
+        # they import the models, so Django's place for them is here.
+        from . import demo, registrations  # noqa: F401

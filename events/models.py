@@ -9,6 +9,7 @@ Times are stored in UTC and shown in Helsinki time.
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
@@ -44,6 +45,26 @@ class EventIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("tapahtumasivu")
         verbose_name_plural = _("tapahtumasivut")
+
+    def events_parent(self):
+        """The page whose children are the listed events: this one, or for a translated index (/sv/…) the Finnish
+        one, whose events the translation lists (as the Tori lists its acts)."""
+        if self.locale.language_code != settings.LANGUAGE_CODE:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is not None:
+                return default
+        return self
+
+    def events(self):
+        """The index's live, public events (no order: events.public splits them into coming and past)."""
+        return EventPage.objects.live().public().child_of(self.events_parent())
+
+    def get_context(self, request, *args, **kwargs):
+        # Late import: the public views use these models (events.public imports events.models).
+        from .public import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return index_context(self, request, context)
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -136,6 +157,45 @@ class EventPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("tapahtuma")
         verbose_name_plural = _("tapahtumat")
+
+    # What the registrations leave on the page: not content, so neither a revision nor an editor's publish from an
+    # older revision may change it (with_content_json).
+    KEPT_FIELDS = ("registered_count", "attended_count", "registrations_deleted")
+
+    def with_content_json(self, content):
+        """The page as a revision has it, with the counts of deleted registrations kept from the page itself: they
+        are written once, after the event, when no revision has them (events.registrations.delete_registrations)."""
+        page = super().with_content_json(content)
+        for name in self.KEPT_FIELDS:
+            setattr(page, name, getattr(self, name))
+        return page
+
+    @property
+    def registration_closes(self):
+        """When registration ends: the deadline, or the start."""
+        return self.registration_deadline or self.start
+
+    @property
+    def is_past(self):
+        return self.end < timezone.now()
+
+    def get_context(self, request, *args, **kwargs):
+        from .public import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return event_context(self, request, context)
+
+    @path("ilmoittaudu/", name="register")
+    def register_route(self, request):
+        from .public import register_view
+
+        return register_view(self, request)
+
+    @path("kalenteri/", name="calendar")
+    def calendar_route(self, request):
+        from .public import calendar_view
+
+        return calendar_view(self, request)
 
     def clean(self):
         super().clean()

@@ -20,9 +20,10 @@ a page, what the actions would refuse; the actions decide again under the worksh
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -39,6 +40,7 @@ from networks.models import Membership, NetworkPage
 from .models import Registration, WorkshopPage
 
 Response = Registration.Response
+Waiting = TypeVar("Waiting", bound=Model)
 
 
 @dataclass
@@ -135,12 +137,29 @@ def position_in_line(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
+def free_places(capacity: int | None, taken: int) -> int | None:
+    """Of `capacity` places, those nobody holds when `taken` are held; None without a limit. Lowering the capacity
+    below what is taken takes no place away: nothing is free until enough places free up. The rule of places that
+    workshops and public events (events.registrations) share."""
+    if capacity is None:
+        return None
+    return max(capacity - taken, 0)
+
+
+def first_in_line(line: QuerySet[Waiting], free: int | None) -> list[Waiting]:
+    """Who of `line` (ordered, first in line first) get the `free` places: the first `free` of them, everyone when
+    there is no limit (None), nobody when nothing is free. The caller holds the row lock that decides places."""
+    if free == 0:
+        return []
+    return list(line if free is None else line[:free])
+
+
 def _free_places(workshop: WorkshopPage) -> int | None:
     """Places nobody holds; None for a workshop without a limit."""
     if workshop.capacity is None:
         return None
     taken = Registration.objects.filter(workshop=workshop, response=Response.YES, waitlisted=False).count()
-    return max(workshop.capacity - taken, 0)
+    return free_places(workshop.capacity, taken)
 
 
 def _promote(workshop: WorkshopPage) -> list[Registration]:
@@ -150,11 +169,7 @@ def _promote(workshop: WorkshopPage) -> list[Registration]:
     """
     if answers_refusal(workshop) is not None:
         return []
-    free = _free_places(workshop)
-    if free == 0:
-        return []
-    line = waiting_list(workshop)
-    promoted = list(line if free is None else line[:free])
+    promoted = first_in_line(waiting_list(workshop), _free_places(workshop))
     if not promoted:
         return []
     Registration.objects.filter(pk__in=[registration.pk for registration in promoted]).update(waitlisted=False)

@@ -194,6 +194,10 @@ TASK_REMINDER_COOLDOWN_HOURS = env_int("TASK_REMINDER_COOLDOWN_HOURS", 12)
 JOIN_REQUEST_COOLDOWN_DAYS = env_int("JOIN_REQUEST_COOLDOWN_DAYS", 30)
 # Drafts (a room's message box, a task's answer) untouched for this many days go (`manage.py prune_drafts`).
 DRAFT_KEEP_DAYS = env_int("DRAFT_KEEP_DAYS", 30)
+# Public events (docs/events.md): registrations are deleted this many days after the event ends, keeping only the
+# counts (`manage.py delete_event_registrations`); registrations one client address may send in an hour.
+EVENT_REGISTRATIONS_KEEP_DAYS = env_int("EVENT_REGISTRATIONS_KEEP_DAYS", 30)
+EVENT_REGISTRATIONS_PER_HOUR = env_int("EVENT_REGISTRATIONS_PER_HOUR", 20)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
