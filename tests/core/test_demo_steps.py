@@ -7,8 +7,8 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, tori, workshops, services and discussions in their demo modules; a new app takes an order
-# between them.
+# Declared by home, networks, tori, workshops, services, news and discussions in their demo modules; a new app takes an
+# order between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -29,6 +29,8 @@ APPS_STEPS = [
     ("experts", 472),
     ("sparring requests", 474),
     ("coach accounts", 480),
+    ("news index", 490),
+    ("articles", 491),
     ("users", 500),
     ("training participants", 520),
     ("activity", 600),
@@ -52,8 +54,9 @@ def test_the_apps_steps_run_in_their_declared_order():
         "networks.json",
         "trainings.json",
         "services.json",
+        "news.json",
     ]
-    assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
+    assert steps.files(users=True)[-4:] == ["users.json", "news.json", "activity.json", "discussions.json"]
 
 
 @pytest.fixture
