@@ -12,6 +12,7 @@ from wagtail.search import index
 from core.blocks import BaseStreamBlock
 from core.forms import PageForm
 from networks.models import NetworkIndexPage
+from news.public import latest_articles, news_index
 from tori.figures import featured_acts
 from tori.models import ToriIndexPage
 
@@ -28,7 +29,13 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["networks.NetworkIndexPage", "tori.ToriIndexPage", "services.ServicesPage", "home.StandardPage"]
+    subpage_types = [
+        "networks.NetworkIndexPage",
+        "tori.ToriIndexPage",
+        "services.ServicesPage",
+        "news.ArticleIndexPage",
+        "home.StandardPage",
+    ]
     max_count = 1
     base_form_class = PageForm
     template = "pages/home_page.html"
@@ -44,6 +51,9 @@ class HomePage(Page):
         # Featured acts are Finnish pages: a translated home page lists them too (core.pages.url_here links them).
         context["featured_acts"] = featured_acts()
         context["tori_index"] = tori_index(self.locale_id)
+        # The newest articles, Finnish like the featured acts (linked under the page's prefix on a translation).
+        context["latest_articles"] = latest_articles()
+        context["news_index"] = news_index(self.locale_id)
         context["default_language"] = settings.LANGUAGE_CODE
         return context
 

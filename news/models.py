@@ -5,19 +5,21 @@ An article is a Wagtail page written in the admin by editors; its body uses the 
 Tekojen Tori acts it tells about.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from core.blocks import BaseStreamBlock
 from core.forms import PageForm
+from networks.access import in_private_section
 from networks.models import NetworkPage, Theme
 from tori.models import ActPage
 
@@ -36,10 +38,49 @@ class ArticleIndexPage(RoutablePageMixin, Page):
     max_count_per_parent = 1
     base_form_class = PageForm
     template = "news/article_index_page.html"
+    articles_per_page = 12
 
     class Meta:
         verbose_name = _("ajankohtaista-sivu")
         verbose_name_plural = _("ajankohtaista-sivut")
+
+    def articles_parent(self):
+        """The page whose children are the listed articles: this one, or for a translated index (/sv/…) the Finnish
+        one, since articles are written and published in Finnish (as the Tori's acts are)."""
+        if self.locale.language_code != settings.LANGUAGE_CODE:
+            default = self.get_translation_or_none(Locale.get_default())
+            if default is not None:
+                return default
+        return self
+
+    def articles(self):
+        """The published articles of the index (live, outside private sections), newest first by their date; no
+        relations loaded (news.filters adds what a card shows)."""
+        return (
+            ArticlePage.objects.live()
+            .exclude(in_private_section())
+            .child_of(self.articles_parent())
+            .order_by(*ArticlePage.NEWEST_FIRST)
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        # Late import: the public views use these models (news.public imports news.models).
+        from .public import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return index_context(self, request, context)
+
+    @path("syote/rss/", name="feed-rss")
+    def rss_feed(self, request):
+        from .feeds import ArticlesFeed
+
+        return ArticlesFeed(self)(request)
+
+    @path("syote/atom/", name="feed-atom")
+    def atom_feed(self, request):
+        from .feeds import ArticlesAtomFeed
+
+        return ArticlesAtomFeed(self)(request)
 
 
 class ArticlePage(Page):
@@ -104,9 +145,18 @@ class ArticlePage(Page):
     base_form_class = PageForm
     template = "news/article_page.html"
 
+    # The order of every list of articles: by the article's date, then by when it was first published.
+    NEWEST_FIRST = ("-date", models.F("first_published_at").desc(nulls_last=True), "-pk")
+
     class Meta:
         verbose_name = _("artikkeli")
         verbose_name_plural = _("artikkelit")
+
+    def get_context(self, request, *args, **kwargs):
+        from .public import article_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return article_context(self, request, context)
 
     def clean(self):
         super().clean()

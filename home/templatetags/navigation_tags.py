@@ -141,13 +141,13 @@ def page_url_here(context, page):
 
 @register.filter
 def search_excerpt(page, words=30):
-    """A plain-text excerpt of a (specific) page: its search description, else its summary or intro.
+    """A plain-text excerpt of a (specific) page: its search description, else its summary, intro or lead.
 
     Rich text is reduced to plain text; the result is escaped by the template as usual.
     """
     text = getattr(page, "search_description", "") or ""
     if not text:
-        for attribute in ("summary", "intro"):
+        for attribute in ("summary", "intro", "lead"):
             value = getattr(page, attribute, None)
             if value:
                 text = str(value)

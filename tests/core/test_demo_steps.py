@@ -7,8 +7,8 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, tori, workshops, services, events and discussions in their demo modules; a new app
-# takes an order between them.
+# Declared by home, networks, tori, workshops, services, events, news and discussions in their demo modules; a new
+# app takes an order between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -32,6 +32,8 @@ APPS_STEPS = [
     ("event index", 485),
     ("events", 486),
     ("event registrations", 487),
+    ("news index", 490),
+    ("articles", 491),
     ("users", 500),
     ("training participants", 520),
     ("activity", 600),
@@ -56,8 +58,15 @@ def test_the_apps_steps_run_in_their_declared_order():
         "trainings.json",
         "services.json",
         "events.json",
+        "news.json",
     ]
-    assert steps.files(users=True)[-4:] == ["users.json", "events.json", "activity.json", "discussions.json"]
+    assert steps.files(users=True)[-5:] == [
+        "users.json",
+        "events.json",
+        "news.json",
+        "activity.json",
+        "discussions.json",
+    ]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage
+from news.models import ArticleIndexPage, ArticlePage
 from services.models import ServicesPage
 from tori.models import ToriIndexPage
 from workshops.models import WorkshopPage
@@ -15,7 +16,15 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {NetworkIndexPage, ToriIndexPage, ServicesPage, StandardPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {NetworkIndexPage, ToriIndexPage, ServicesPage, ArticleIndexPage, StandardPage}
+        )
+
+    def test_the_news_index_holds_articles_only(self):
+        self.assertAllowedParentPageTypes(ArticleIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(ArticleIndexPage, {ArticlePage})
+        self.assertAllowedParentPageTypes(ArticlePage, {ArticleIndexPage})
+        self.assertAllowedSubpageTypes(ArticlePage, set())
 
     def test_standard_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

@@ -1,30 +1,14 @@
-"""The act page's structured data: schema.org Article as JSON-LD, safe inside a <script> element.
+"""The act page's structured data: schema.org Article as JSON-LD (core.structured_data escapes it for <script>).
 
-`{% act_structured_data page %}` renders `<script type="application/ld+json">…</script>`. The JSON is escaped as
-Django's json_script escapes it (`<`, `>` and `&` as \\u003C, \\u003E, \\u0026), so that no text in it — a title
-with "</script>" — can end the element or start markup; JSON parsers read the escapes back as the characters.
+`{% act_structured_data page %}` renders `<script type="application/ld+json">…</script>`.
 """
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.templatetags.static import static
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from core.pages import url_here
+from core.structured_data import absolute, json_ld, publisher, without_empty
 
 register = template.Library()
-
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-PUBLISHER = "Verkostamo – KunTeko"
-
-
-def absolute(request, url):
-    if not url:
-        return ""
-    return request.build_absolute_uri(url) if request is not None else url
 
 
 def article_data(act, request=None):
@@ -44,12 +28,7 @@ def article_data(act, request=None):
         "datePublished": act.first_published_at,
         "dateModified": act.last_published_at or act.latest_revision_created_at or act.first_published_at,
         "author": author,
-        "publisher": {
-            "@type": "Organization",
-            "name": PUBLISHER,
-            "url": absolute(request, "/"),
-            "logo": {"@type": "ImageObject", "url": absolute(request, static("img/logo.svg"))},
-        },
+        "publisher": publisher(request),
         "articleSection": str(act.get_sector_display()),
         "keywords": ", ".join([str(act.get_sector_display()), *themes]),
         "about": [{"@type": "Thing", "name": name} for name in themes],
@@ -59,12 +38,7 @@ def article_data(act, request=None):
     images = [absolute(request, item.image.get_rendition("max-1200x1200").url) for item in act.images.all()]
     if images:
         data["image"] = images
-    return {key: value for key, value in data.items() if value not in (None, "", [])}
-
-
-def json_ld(data):
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+    return without_empty(data)
 
 
 @register.simple_tag(takes_context=True)
