@@ -7,8 +7,8 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, tori, workshops, services and discussions in their demo modules; a new app takes an order
-# between them.
+# Declared by home, networks, tori, workshops, services, newsletter and discussions in their demo modules; a new app
+# takes an order between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -31,6 +31,8 @@ APPS_STEPS = [
     ("coach accounts", 480),
     ("users", 500),
     ("training participants", 520),
+    ("newsletter subscribers", 530),
+    ("newsletter issues", 532),
     ("activity", 600),
     ("discussions", 700),
     ("act in review", 820),
@@ -52,8 +54,9 @@ def test_the_apps_steps_run_in_their_declared_order():
         "networks.json",
         "trainings.json",
         "services.json",
+        "newsletter.json",
     ]
-    assert steps.files(users=True)[-3:] == ["users.json", "activity.json", "discussions.json"]
+    assert steps.files(users=True)[-4:] == ["users.json", "newsletter.json", "activity.json", "discussions.json"]
 
 
 @pytest.fixture
