@@ -19,5 +19,7 @@ if __name__ == "__main__":
     print(flush=True)
     subprocess.call([sys.executable, "-m", "bench.digest"])  # noqa: S603
     print(flush=True)
+    subprocess.call([sys.executable, "-m", "bench.newsletter"])  # noqa: S603
+    print(flush=True)
     # bench.fanout also starts and stops servers of its own.
     sys.exit(subprocess.call([sys.executable, "-m", "bench.fanout", *sys.argv[1:]]))  # noqa: S603

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Uutiskirje")
+
+    def ready(self):
+        from . import demo  # noqa: F401 - demo content steps

@@ -198,6 +198,19 @@ DRAFT_KEEP_DAYS = env_int("DRAFT_KEEP_DAYS", 30)
 # counts (`manage.py delete_event_registrations`); registrations one client address may send in an hour.
 EVENT_REGISTRATIONS_KEEP_DAYS = env_int("EVENT_REGISTRATIONS_KEEP_DAYS", 30)
 EVENT_REGISTRATIONS_PER_HOUR = env_int("EVENT_REGISTRATIONS_PER_HOUR", 20)
+# The newsletter (docs/newsletter.md): a repeated subscription of one address gets no new e-mail within the cooling
+# period; a confirmation link is valid (and an unconfirmed address kept) this many days; an unsubscribed address is
+# deleted this many days after; subscriptions per IP address; e-mails per batch of the task worker; a sending whose
+# last batch began longer ago than this has stalled and is resumed (`manage.py newsletter_upkeep`).
+NEWSLETTER_COOLING_SECONDS = env_int("NEWSLETTER_COOLING_SECONDS", 3600)
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
+NEWSLETTER_FORGET_DAYS = env_int("NEWSLETTER_FORGET_DAYS", 30)
+NEWSLETTER_SUBSCRIBE_RATE_LIMIT = (
+    env_int("NEWSLETTER_SUBSCRIBE_RATE_ATTEMPTS", 10),
+    env_int("NEWSLETTER_SUBSCRIBE_RATE_SECONDS", 3600),
+)
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_STALL_SECONDS = env_int("NEWSLETTER_STALL_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

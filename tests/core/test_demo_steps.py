@@ -7,8 +7,8 @@ import pytest
 from core.demo import DemoContentError, DemoSteps, load_demo_content, steps
 from networks.models import Theme
 
-# Declared by home, networks, tori, workshops, services, events, news and discussions in their demo modules; a new
-# app takes an order between them.
+# Declared by home, networks, tori, workshops, services, events, news, newsletter and discussions in their demo
+# modules; a new app takes an order between them.
 APPS_STEPS = [
     ("themes", 100),
     ("organisations", 110),
@@ -36,6 +36,8 @@ APPS_STEPS = [
     ("articles", 491),
     ("users", 500),
     ("training participants", 520),
+    ("newsletter subscribers", 530),
+    ("newsletter issues", 532),
     ("activity", 600),
     ("discussions", 700),
     ("act in review", 820),
@@ -59,11 +61,13 @@ def test_the_apps_steps_run_in_their_declared_order():
         "services.json",
         "events.json",
         "news.json",
+        "newsletter.json",
     ]
-    assert steps.files(users=True)[-5:] == [
+    assert steps.files(users=True)[-6:] == [
         "users.json",
         "events.json",
         "news.json",
+        "newsletter.json",
         "activity.json",
         "discussions.json",
     ]

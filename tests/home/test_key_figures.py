@@ -18,6 +18,7 @@ NONE = {
     "members": 0,
     "workshops_held": 0,
     "acts": 0,
+    "subscribers": 0,
 }
 
 
