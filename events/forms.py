@@ -1,12 +1,12 @@
 """The forms of public events: registering (anyone, without an account) and the organiser's attendance list. A form
 decides what it can from its own input — the address through the one rule for typed addresses
-(core.addresses.clean_address) — and events.registrations the rest."""
+(core.addresses.AddressField) — and events.registrations the rest."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.addresses import clean_address
+from core.addresses import AddressField
 from workshops.forms.rsvp import UserIdsField
 
 from .models import EventRegistration
@@ -32,13 +32,7 @@ class RegistrationForm(forms.Form):
         help_text=_("Esimerkiksi kunta, kuntayhtymä tai yritys, jota edustat."),
         message=_("Kirjoita organisaatiosi nimi."),
     )
-    email = forms.CharField(
-        label=_("Sähköposti"),
-        max_length=254,
-        help_text=_("Vahvistus ja peruutuslinkki lähetetään tähän osoitteeseen."),
-        error_messages={"required": _("Kirjoita sähköpostiosoitteesi.")},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = AddressField(help_text=_("Vahvistus ja peruutuslinkki lähetetään tähän osoitteeseen."))
     diet = text_field(
         "diet",
         _("Erityisruokavalio"),
@@ -57,9 +51,6 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-
-    def clean_email(self):
-        return clean_address(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from core.errors import ActionError
 from core.pages import original, url_here
 from core.pagination import paginate
 from core.ratelimit import RateLimited, client_address
-from tori.templatetags.tori_tags import PUBLISHER, absolute, json_ld
+from core.structured_data import absolute, json_ld, publisher, without_empty
 from workshops.calendar import HELSINKI
 from workshops.views.calendar import calendar_response
 
@@ -101,11 +101,11 @@ def event_data(page, request=None):
         "eventAttendanceMode": f"{SCHEMA}{mode}EventAttendanceMode",
         "location": places,
         "audience": {"@type": "Audience", "audienceType": page.audience},
-        "organizer": {"@type": "Organization", "name": PUBLISHER, "url": absolute(request, "/")},
+        "organizer": publisher(request),
         "image": absolute(request, static("img/logo.svg")),
         "url": url,
     }
-    return {key: value for key, value in data.items() if value not in (None, "", [])}
+    return without_empty(data)
 
 
 def registration_language() -> str:

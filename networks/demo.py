@@ -15,7 +15,8 @@ accounts — the people and their memberships (core.demo loads them; the orders 
     are the workshops app's.
 ``users.json`` (only with the demo accounts)
     the shared ``password`` and the ``users``: profile fields, ``organisation`` (a name), ``memberships``
-    (``{network, role, organisation?}``) and ``listed`` (false for members not worth a line in the output).
+    (``{network, role, organisation?}``), ``admin_access`` (true: Wagtail's admin, for the office's account) and
+    ``listed`` (false for members not worth a line in the output).
 ``translations.json``
     its ``network_index`` and ``networks`` (``source``: the Finnish network's slug, then the page fields that
     differ) per language: the Finnish pages' translations (home/demo.py describes the file).
@@ -24,6 +25,7 @@ accounts — the people and their memberships (core.demo loads them; the orders 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from wagtail.models import Locale, Site
 
 from core.demo import DemoContentError, page_values, steps
@@ -33,6 +35,10 @@ from .groups import ensure_network_groups
 from .models import NetworkIndexPage, NetworkPage, Organisation, Theme
 
 SUMMARY_MAX_LENGTH = 400
+
+
+def admin_access():
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
 
 def site_root_page():
@@ -226,6 +232,10 @@ def load_users(load):
         else:
             load.report.add("users", "unchanged")
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        if person.get("admin_access"):
+            # Wagtail's admin is not part of is_staff (docs/permissions.md): the demo's office account gets it here,
+            # to write news and compose the newsletter.
+            user.user_permissions.add(admin_access())
         for membership in person.get("memberships", []):
             if membership["network"] not in networks:
                 raise DemoContentError(f"User {person['email']!r}: network {membership['network']!r} is unknown.")

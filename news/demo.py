@@ -30,7 +30,7 @@ def news_index():
     return index
 
 
-@steps.register("news index", order=490, files=("news.json",))
+@steps.register("news index", order=482, files=("news.json",))
 def load_news_index(load):
     home = site_root_page()
     spec = load.read("news.json")["index"]
@@ -61,7 +61,7 @@ def place_after_services(load, home, index):
         load.report.note("moved the news index after the services")
 
 
-@steps.register("articles", order=491, files=("news.json",))
+@steps.register("articles", order=483, files=("news.json",))
 def load_articles(load):
     """The published articles under the news index, with their themes, networks and acts."""
     specs = load.read("news.json")["articles"]

@@ -78,9 +78,9 @@ class ArticleIndexPage(RoutablePageMixin, Page):
 
     @path("syote/atom/", name="feed-atom")
     def atom_feed(self, request):
-        from .feeds import ArticlesAtomFeed
+        from .feeds import ArticlesFeed
 
-        return ArticlesAtomFeed(self)(request)
+        return ArticlesFeed(self, atom=True)(request)
 
 
 class ArticlePage(Page):

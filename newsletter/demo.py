@@ -9,17 +9,20 @@
     the next load makes them again.
 ``issues``
     ``{subject, intro, subject_sv?, intro_sv?, subject_en?, intro_en?, sent (local time), items}``; ``items`` in
-    order, each ``{"act": <the slug of a published act under the Tori index>}`` or ``{"text": {heading, text,
-    language?}}``. An issue is found by its subject. It is loaded as sent on ``sent`` to the demo's active
-    subscribers (a delivery each, all sent), so its web version and the archive have something to show; a sent
-    issue is never changed, so one found is left as it is.
+    order, each ``{"article": <slug>}``, ``{"act": <slug>}`` or ``{"event": <slug>}`` (a published page under the
+    news index, the Tori or the event index) or ``{"text": {heading, text, language?}}``. An issue is found by its
+    subject. It is loaded as sent on ``sent`` to the demo's active subscribers (a delivery each, all sent), so its
+    web version and the archive have something to show; a sent issue is never changed, so one found is left as it
+    is.
 """
 
 from django.utils import timezone
 
 from core.demo import DemoContentError, local_datetime, steps
+from events.models import EventPage
 from networks.demo import site_root_page
-from tori.models import ActPage, ToriIndexPage
+from news.models import ArticlePage
+from tori.models import ActPage
 
 from .models import Delivery, NewsletterIssue, Subscriber
 
@@ -48,23 +51,39 @@ def load_subscribers(load):
         )
 
 
-def act_ids(slugs):
-    """The published acts under the Tori index by their slugs."""
-    tori = ToriIndexPage.objects.child_of(site_root_page()).first()
-    if tori is None:
-        raise DemoContentError("The newsletter's issues need the Tori index (tori.json).")
-    acts = {act.slug: act.pk for act in ActPage.objects.child_of(tori).live().filter(slug__in=slugs)}
-    missing = set(slugs) - set(acts)
-    if missing:
-        raise DemoContentError(f"Newsletter: no published act with the slug(s) {sorted(missing)}.")
-    return acts
+# The items that choose a page: the item's key, the page type, and the index (a child of the site's root page,
+# by its slug) whose published children it is found among.
+PAGE_ITEMS = {
+    "article": (ArticlePage, "ajankohtaista"),
+    "act": (ActPage, "tekojen-tori"),
+    "event": (EventPage, "tapahtumat"),
+}
 
 
-def body(items, acts):
+def page_ids(specs):
+    """{(key, slug): page id} of the published pages the issues' items choose; a missing one stops the load."""
+    ids = {}
+    for key, (model, index_slug) in PAGE_ITEMS.items():
+        slugs = {item[key] for spec in specs for item in spec["items"] if key in item}
+        if not slugs:
+            continue
+        index = site_root_page().get_children().filter(slug=index_slug).first()
+        found = (
+            dict(model.objects.child_of(index).live().filter(slug__in=slugs).values_list("slug", "pk")) if index else {}
+        )
+        missing = slugs - set(found)
+        if missing:
+            raise DemoContentError(f"Newsletter: no published {key} with the slug(s) {sorted(missing)}.")
+        ids.update({(key, slug): pk for slug, pk in found.items()})
+    return ids
+
+
+def body(items, pages):
     blocks = []
     for item in items:
-        if "act" in item:
-            blocks.append({"type": "act", "value": acts[item["act"]]})
+        key = next((key for key in PAGE_ITEMS if key in item), None)
+        if key is not None:
+            blocks.append({"type": key, "value": pages[key, item[key]]})
         else:
             text = item["text"]
             value = {"heading": text.get("heading", ""), "text": text["text"], "language": text.get("language", "")}
@@ -75,7 +94,7 @@ def body(items, acts):
 @steps.register("newsletter issues", order=532, files=("newsletter.json",))
 def load_issues(load):
     specs = load.read("newsletter.json")["issues"]
-    acts = act_ids([item["act"] for spec in specs for item in spec["items"] if "act" in item])
+    pages = page_ids(specs)
     existing = set(NewsletterIssue.objects.values_list("subject", flat=True))
     for spec in specs:
         if spec["subject"] in existing:
@@ -88,7 +107,7 @@ def load_issues(load):
             NewsletterIssue,
             None,
             {"subject": spec["subject"]},
-            {**values, "body": body(spec["items"], acts), "created": sent},
+            {**values, "body": body(spec["items"], pages), "created": sent},
         )
         # Sent as the office would have sent it: status and deliveries at once (no e-mail leaves the demo).
         NewsletterIssue.objects.filter(pk=issue.pk).update(

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.addresses import clean_address
+from core.addresses import AddressField
 
 
 class LanguageForm(forms.Form):
@@ -13,16 +13,9 @@ class LanguageForm(forms.Form):
 
 
 class SubscribeForm(LanguageForm):
-    email = forms.CharField(
-        label=_("Sähköpostiosoite"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = AddressField()
 
     field_order = ["email", "language"]
-
-    def clean_email(self):
-        return clean_address(self.cleaned_data["email"])
 
 
 class TestSendForm(forms.Form):

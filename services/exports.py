@@ -1,6 +1,6 @@
 """The programme's figures as downloads (workshops.exports: CSV for Finnish Excel, an XLSX workbook, text that
 could start a formula neutralised): the workshops' tables, then the services' per year ("Palvelut vuosittain"),
-hidden counts and shares shown as on the page ("< 5", "salattu")."""
+hidden counts and shares shown as on the page ("< 5", "salattu"), and the public events per year."""
 
 from django.utils.translation import gettext as _
 
@@ -64,5 +64,12 @@ def services_tables(services):
     ]
 
 
-def programme_tables(figures, services):
-    return [*exports.programme_tables(figures), *services_tables(services)]
+def events_table(events):
+    """The public events per year: held, people with a place, attended (events.figures)."""
+    rows = [[row.year, row.events, row.registered, row.attended] for row in events]
+    header = [_("Vuosi"), _("Tapahtumia"), _("Ilmoittautuneita"), _("Osallistuneita")]
+    return exports.Table(_("Tapahtumat"), _("Tapahtumat vuosittain"), header, rows)
+
+
+def programme_tables(figures, services, events):
+    return [*exports.programme_tables(figures), *services_tables(services), events_table(events)]

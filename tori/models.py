@@ -87,9 +87,9 @@ class ToriIndexPage(RoutablePageMixin, Page):
 
     @path("syote/atom/", name="feed-atom")
     def atom_feed(self, request):
-        from .feeds import ActsAtomFeed
+        from .feeds import ActsFeed
 
-        return ActsAtomFeed(self)(request)
+        return ActsFeed(self, atom=True)(request)
 
     @path("top/<slug:slug>/", name="top-list")
     def top_list(self, request, slug):

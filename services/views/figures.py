@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.charts import BarChart
+from events.figures import events_by_year
 from networks.decorators import staff_required
 from workshops import exports as workshop_exports
 from workshops.figures import PROGRAMME, programme_figures
@@ -28,7 +29,7 @@ from ..figures import NETWORKS, SPARRING, TRAININGS, service_figures
 
 def _figures():
     figures = programme_figures()
-    return figures, service_figures(figures)
+    return figures, service_figures(figures), events_by_year()
 
 
 def service_row(row, heading):
@@ -74,7 +75,7 @@ def years_chart(services):
 @require_safe
 @staff_required
 def programme_page(request):
-    figures, services = _figures()
+    figures, services, events = _figures()
     breakdown = figures.breakdowns[PROGRAMME]
     context = {
         "figures": figures,
@@ -84,6 +85,7 @@ def programme_page(request):
         "service_totals": [service_row(row, row.label) for row in services.services()],
         "by_year": [service_row(row, exports.year_label(row.year)) for row in services.by_year()],
         "years_and_services": services.years_and_services(),
+        "events_by_year": events,
         "charts": [
             networks_chart(figures.networks),
             gender_chart(breakdown),

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from news.feeds import FEED_ITEMS, published_moment
+from core.feeds import FEED_ITEMS
+from news.feeds import published_moment
 from news.models import ArticlePage
 from tests.news.news_site import build_news_site, make_article
 

@@ -106,7 +106,7 @@ def test_the_workbook_holds_the_same_figures(client, sparring_only):
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
 
-    assert workbook.sheetnames[-3:] == ["Palvelut", "Vuodet", "Palvelut vuosittain"]
+    assert workbook.sheetnames[-4:] == ["Palvelut", "Vuodet", "Palvelut vuosittain", "Tapahtumat"]
     services = list(workbook["Palvelut"].iter_rows(values_only=True))
     assert list(services[0]) == ["Palvelu", *BREAKDOWN]
     by_service = {row[0]: row[1:] for row in services[1:]}
