@@ -34,6 +34,7 @@ class HomePage(Page):
         "tori.ToriIndexPage",
         "services.ServicesPage",
         "news.ArticleIndexPage",
+        "events.EventIndexPage",
         "home.StandardPage",
     ]
     max_count = 1

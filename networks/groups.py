@@ -7,6 +7,7 @@ on their network's subtree and document and image permissions on its collection,
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.signals import post_save
 from wagtail.models import Collection, CollectionViewRestriction, GroupCollectionPermission, GroupPagePermission
 
 from .models import Membership, NetworkPage
@@ -22,6 +23,31 @@ FACILITATOR_IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
 def programme_office_group():
     group, _created = Group.objects.get_or_create(name=PROGRAMME_OFFICE_GROUP)
     return group
+
+
+# What the office may do under the programme's own sections (the news, the events): write, edit and publish. Only
+# those of the office with the admin's access (which `is_staff` is not: docs/permissions.md) use them.
+OFFICE_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+def grant_office_pages(page, codenames=OFFICE_PAGE_PERMISSIONS):
+    """Gives the programme office's group these Wagtail page permissions on `page` and the pages below it (again:
+    nothing more)."""
+    office = programme_office_group()
+    for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
+        GroupPagePermission.objects.get_or_create(group=office, page=page, permission=permission)
+
+
+def office_writes_under(model):
+    """From now on, a new page of `model` (an index: the news', the events') gives the office the
+    OFFICE_PAGE_PERMISSIONS on it — the demo loader's, or one made in the admin. Only when created: a superuser who
+    later changes the group's permissions in the admin keeps their choice. Call from `AppConfig.ready()`."""
+
+    def created(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            grant_office_pages(instance)
+
+    post_save.connect(created, sender=model, weak=False, dispatch_uid=f"office-writes-under-{model._meta.label}")
 
 
 @transaction.atomic

@@ -7,4 +7,10 @@ class NewsConfig(AppConfig):
     verbose_name = _("Ajankohtaista")
 
     def ready(self):
-        from . import demo, permissions  # noqa: F401 - demo registers the demo content steps, permissions a receiver
+        from networks.groups import office_writes_under
+
+        from . import demo  # noqa: F401 - registers the demo content steps
+        from .models import ArticleIndexPage
+
+        # The programme office writes the news: add, edit and publish under a new news index.
+        office_writes_under(ArticleIndexPage)

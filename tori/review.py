@@ -22,7 +22,6 @@
 """
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -36,7 +35,6 @@ from wagtail.models import (
     Collection,
     CollectionViewRestriction,
     GroupApprovalTask,
-    GroupPagePermission,
     Workflow,
     WorkflowPage,
     WorkflowState,
@@ -46,7 +44,7 @@ from wagtail.signals import page_published, page_unpublished, workflow_approved,
 
 from accounts.models import User
 from core.email import send_templated_email
-from networks.groups import programme_office_group
+from networks.groups import grant_office_pages, programme_office_group
 
 from .models import ActAttachment, ActImage, ActPage, ToriIndexPage
 
@@ -85,13 +83,7 @@ OFFICE_PAGE_PERMISSIONS = ("change_page", "publish_page")
 
 def assign_review_workflow(index: ToriIndexPage) -> None:
     WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": review_workflow()})
-    office = programme_office_group()
-    for codename in OFFICE_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=office,
-            page=index,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-        )
+    grant_office_pages(index, OFFICE_PAGE_PERMISSIONS)
 
 
 @receiver(post_save, sender=ToriIndexPage)

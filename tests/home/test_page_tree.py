@@ -1,6 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from events.models import EventIndexPage, EventPage
 from home.models import HomePage, StandardPage
 from networks.models import NetworkIndexPage, NetworkPage
 from news.models import ArticleIndexPage, ArticlePage
@@ -17,7 +18,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {NetworkIndexPage, ToriIndexPage, ServicesPage, ArticleIndexPage, StandardPage}
+            HomePage, {NetworkIndexPage, ToriIndexPage, ServicesPage, ArticleIndexPage, EventIndexPage, StandardPage}
         )
 
     def test_the_news_index_holds_articles_only(self):
@@ -25,6 +26,12 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(ArticleIndexPage, {ArticlePage})
         self.assertAllowedParentPageTypes(ArticlePage, {ArticleIndexPage})
         self.assertAllowedSubpageTypes(ArticlePage, set())
+
+    def test_the_event_index_holds_events_only(self):
+        self.assertAllowedParentPageTypes(EventIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(EventIndexPage, {EventPage})
+        self.assertAllowedParentPageTypes(EventPage, {EventIndexPage})
+        self.assertAllowedSubpageTypes(EventPage, set())
 
     def test_standard_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

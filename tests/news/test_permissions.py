@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from news.permissions import grant_office
+from networks.groups import grant_office_pages
 from tests.conftest import ADMIN_ROLES, ROLES, client_for
 from tests.news.news_site import build_news_site
 
@@ -78,7 +78,7 @@ def test_granting_the_office_twice_adds_nothing(news_site):
     from wagtail.models import GroupPagePermission
 
     before = GroupPagePermission.objects.filter(page=site["index"]).count()
-    grant_office(site["index"])
+    grant_office_pages(site["index"])
     assert GroupPagePermission.objects.filter(page=site["index"]).count() == before == 3
 
 
