@@ -221,6 +221,19 @@ class DemoLoad:
         self.report.add(kind, outcome)
         return instance
 
+    def place_after(self, page: Page, candidates, note: str) -> None:
+        """The menu lists the home page's children in tree order: ``page`` comes right after the first of
+        ``candidates`` (its siblings, or None for one the site lacks) — on a new site by the steps' order, on a site
+        loaded before ``page`` existed moved there once (``note`` in the report)."""
+        before = next((candidate for candidate in candidates if candidate is not None), None)
+        if before is None:
+            return
+        siblings = list(before.get_siblings().values_list("pk", flat=True))
+        following = siblings.index(before.pk) + 1
+        if siblings[following : following + 1] != [page.pk]:
+            page.move(before, pos="right")
+            self.report.note(note)
+
     def sync_page(
         self,
         kind: str,

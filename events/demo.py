@@ -38,21 +38,8 @@ def load_event_index(load):
     spec = load.read("events.json")["index"]
     values = page_values(spec, intro=spec.get("intro", ""))
     page = load.sync_page("event index", home, EventIndexPage, values, existing=event_index())
-    place_after(load, home, page, spec.get("after", []))
-
-
-def place_after(load, home, page, slugs):
-    """The menu lists the home page's children in tree order: the events come right after the first of `slugs` that
-    the home page has (the news, else the services); a site loaded before has the index moved there once."""
-    children = list(home.get_children().values_list("pk", "slug"))
-    for slug in slugs:
-        before = next((position for position, (_pk, child) in enumerate(children) if child == slug), None)
-        if before is None:
-            continue
-        if children[before + 1 : before + 2] != [(page.pk, page.slug)]:
-            page.move(home.get_children().get(pk=children[before][0]), pos="right")
-            load.report.note(f"moved the event index after {slug!r}")
-        return
+    after = (home.get_children().filter(slug=slug).first() for slug in spec.get("after", []))
+    load.place_after(page, after, "moved the event index after the news")
 
 
 def themes_of(spec, themes):

@@ -38,27 +38,8 @@ def load_news_index(load):
     index = load.sync_page(
         "news index", home, ArticleIndexPage, values, existing=ArticleIndexPage.objects.child_of(home).first()
     )
-    place_after_services(load, home, index)
-
-
-def place_after_services(load, home, index):
-    """The menu lists the home page's children in tree order: the news come right after the services (or the Tori, or
-    the networks). A new site gets it so from the steps' order; an older site has the index moved there once."""
-    before = next(
-        (
-            page
-            for model in (ServicesPage, ToriIndexPage, NetworkIndexPage)
-            if (page := model.objects.child_of(home).first()) is not None
-        ),
-        None,
-    )
-    if before is None:
-        return
-    children = list(home.get_children().values_list("pk", flat=True))
-    after = children.index(before.pk) + 1
-    if children[after : after + 1] != [index.pk]:
-        index.move(before, pos="right")
-        load.report.note("moved the news index after the services")
+    after = (model.objects.child_of(home).first() for model in (ServicesPage, ToriIndexPage, NetworkIndexPage))
+    load.place_after(index, after, "moved the news index after the services")
 
 
 @steps.register("articles", order=483, files=("news.json",))

@@ -71,20 +71,8 @@ def load_services_page(load):
     page = load.sync_page(
         "services page", home, ServicesPage, values, existing=ServicesPage.objects.child_of(home).first()
     )
-    place_after(load, home, page)
-
-
-def place_after(load, home, page):
-    """The menu lists the home page's children in tree order: the services come right after the Tori (or the
-    networks); a site loaded before they existed has the page moved there once."""
-    before = ToriIndexPage.objects.child_of(home).first() or NetworkIndexPage.objects.child_of(home).first()
-    if before is None:
-        return
-    children = list(home.get_children().values_list("pk", flat=True))
-    after = children.index(before.pk) + 1
-    if children[after : after + 1] != [page.pk]:
-        page.move(before, pos="right")
-        load.report.note("moved the services page after the Tori")
+    after = [ToriIndexPage.objects.child_of(home).first(), NetworkIndexPage.objects.child_of(home).first()]
+    load.place_after(page, after, "moved the services page after the Tori")
 
 
 @steps.register("experts", order=472, files=("services.json",))

@@ -44,20 +44,7 @@ def load_tori_index(load):
     index = load.sync_page(
         "tori index", home, ToriIndexPage, values, existing=ToriIndexPage.objects.child_of(home).first()
     )
-    place_after_network_index(load, home, index)
-
-
-def place_after_network_index(load, home, index):
-    """The menu lists the home page's children in tree order: the Tori comes right after the networks. A new site
-    gets it so from the steps' order; a site loaded before the Tori existed has it moved there once."""
-    network_index = NetworkIndexPage.objects.child_of(home).first()
-    if network_index is None:
-        return
-    children = list(home.get_children().values_list("pk", flat=True))
-    after = children.index(network_index.pk) + 1
-    if children[after : after + 1] != [index.pk]:
-        index.move(network_index, pos="right")
-        load.report.note("moved Tekojen Tori after the networks")
+    load.place_after(index, [NetworkIndexPage.objects.child_of(home).first()], "moved Tekojen Tori after the networks")
 
 
 @steps.register("acts", order=450, files=("tori.json",))
