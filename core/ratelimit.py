@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -84,13 +85,10 @@ class RateLimit:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address of the browser behind a request, to key a limit per client: the last entry of X-Forwarded-For
-    when the request came through the reverse proxy (nginx appends the address it saw; entries before it are the
-    client's own say), else the peer address (`make run`)."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the browser behind a request, to key a limit per client — as allauth's own rate limits see it:
+    behind the reverse proxy (TRUSTED_PROXY_COUNT=1) the entry of X-Forwarded-For that nginx appended, else the peer
+    address, so that a client cannot pick its own key by sending the header itself."""
+    return get_adapter(request).get_client_ip(request) or ""
 
 
 def cooldown(last: datetime | None, seconds: float, now: datetime, reason: str | Promise | None = None) -> None:

@@ -2,7 +2,6 @@
 subscription page behind the unsubscribe link (RFC 8058 one-click POST included), the archive and each issue's web
 version. The rules are in newsletter.subscriptions; these pages translate its refusals."""
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import ActionError
 from core.pagination import paginate
-from core.ratelimit import RateLimited
+from core.ratelimit import RateLimited, client_address
 
 from . import subscriptions
 from .content import web_context
@@ -44,7 +43,7 @@ def subscribe_page(request):
     form = SubscribeForm(request.POST or None, initial={"language": translation.get_language()})
     status = 200
     if form.is_valid():
-        client = get_adapter(request).get_client_ip(request)
+        client = client_address(request)
         try:
             subscriptions.subscribe(form.cleaned_data["email"], form.cleaned_data["language"], client)
         except RateLimited as refusal:

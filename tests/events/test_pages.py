@@ -167,7 +167,16 @@ def test_too_many_registrations_from_one_address_are_refused(client, event_index
     assert EventRegistration.objects.count() == 1
 
 
-def test_the_client_address_behind_the_proxy_is_the_last_forwarded_one(client, event_index, monkeypatch):
+def test_without_the_proxy_a_forwarded_header_changes_nothing(client, event_index, monkeypatch):
+    monkeypatch.setattr(registrations, "REGISTRATION_RATE", RateLimit("event-registration-direct", limit=1, window=60))
+    event = make_event(event_index)
+    assert client.post(register_url(event), VALID).status_code == 302
+    spoofed = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}  # the client's own say: the peer address still counts
+    assert client.post(register_url(event), {**VALID, "email": "b@example.org"}, **spoofed).status_code == 429
+
+
+def test_the_client_address_behind_the_proxy_is_the_last_forwarded_one(client, event_index, monkeypatch, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     monkeypatch.setattr(registrations, "REGISTRATION_RATE", RateLimit("event-registration-proxy", limit=1, window=60))
     event = make_event(event_index)
     forwarded = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.1"}
